@@ -1,0 +1,11 @@
+/**
+ * The few host globals core may use: every runtime core runs in (worker, Node, renderer) has them,
+ * but the ES2022 library does not declare them. Nothing else from the host is allowed here.
+ */
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
+  decode(input?: Uint8Array): string;
+}

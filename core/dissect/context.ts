@@ -1,0 +1,285 @@
+import { latin1 } from '../base/bytes.ts';
+import type { FieldDef, FieldValue } from './field.ts';
+import { maskShift } from './field.ts';
+import type { FrameRecord } from './frame-record.ts';
+import type { FieldSink } from './sink.ts';
+import type { ExpertInfo, Group, Severity } from './expert.ts';
+import type { DissectorTables } from './tables.ts';
+import type { CaptureState } from './capture-state.ts';
+
+/**
+ * Thrown when a dissector reads past the captured bytes (Wireshark's tvbuff exception). The engine
+ * catches it at the protocol boundary and marks the frame malformed or short; it never escapes.
+ */
+export class BoundsError extends Error {
+  constructor(
+    readonly kind: 'malformed' | 'short',
+    readonly offset: number,
+  ) {
+    super(kind);
+  }
+}
+
+/** The summary columns of the packet list (Source/Destination/Protocol/Info); innermost layer wins. */
+export interface Columns {
+  protocol: string;
+  info: string;
+  src: string;
+  dst: string;
+}
+
+/**
+ * What a dissector works with: the frame's bytes, a sink for fields, the summary columns, expert
+ * info, hand-off through dissector tables, and capture-wide state for conversations. One context
+ * is reused for every frame a pass dissects, so the hot path allocates little.
+ */
+export class DissectContext {
+  bytes: Uint8Array = new Uint8Array(0);
+  frame!: FrameRecord;
+  sink!: FieldSink;
+  /** Whether summary columns are wanted (off while only filtering). */
+  wantColumns = true;
+  readonly columns: Columns = { protocol: '', info: '', src: '', dst: '' };
+  /** Whether the network layer has set Source/Destination (they then override link addresses). */
+  netAddressesSet = false;
+  readonly expertInfos: ExpertInfo[] = [];
+  /** frame.protocols: each protocol entered, in order (`eth:ethertype:ip:udp:…`). */
+  readonly protocols: string[] = [];
+  /** The protocol whose dissector runs now, for expert info and malformed markers. */
+  currentProtocol = 'frame';
+  /**
+   * Where the payload handed to the last table call really ended. A dissector that knows its own
+   * length (IPv4's total length) lowers it, so the caller can show what follows as padding.
+   */
+  payloadEnd = 0;
+
+  constructor(
+    readonly tables: DissectorTables,
+    readonly state: CaptureState,
+  ) {}
+
+  /** True when labels are being kept (a tree for the detail pane); dissectors format labels only then. */
+  get tree(): boolean {
+    return this.sink.keepsLabels;
+  }
+
+  reset(frame: FrameRecord, sink: FieldSink, wantColumns: boolean): void {
+    this.frame = frame;
+    this.bytes = frame.bytes;
+    this.sink = sink;
+    this.wantColumns = wantColumns;
+    this.columns.protocol = '';
+    this.columns.info = '';
+    this.columns.src = '';
+    this.columns.dst = '';
+    this.netAddressesSet = false;
+    this.expertInfos.length = 0;
+    this.protocols.length = 0;
+    this.currentProtocol = 'frame';
+    this.payloadEnd = 0;
+  }
+
+  // ---- reading bytes (big-endian, bounds-checked against the captured length) ----
+
+  /** Throws BoundsError unless `[offset, offset+length)` is inside the captured bytes. */
+  ensure(offset: number, length: number): void {
+    if (offset < 0 || length < 0 || offset + length > this.bytes.length) {
+      const reported = this.frame.originalLength;
+      throw new BoundsError(offset + length <= reported && reported > this.bytes.length ? 'short' : 'malformed', offset);
+    }
+  }
+
+  u8(offset: number): number {
+    this.ensure(offset, 1);
+    return this.bytes[offset];
+  }
+
+  u16(offset: number): number {
+    this.ensure(offset, 2);
+    return (this.bytes[offset] << 8) | this.bytes[offset + 1];
+  }
+
+  u24(offset: number): number {
+    this.ensure(offset, 3);
+    return (this.bytes[offset] << 16) | (this.bytes[offset + 1] << 8) | this.bytes[offset + 2];
+  }
+
+  u32(offset: number): number {
+    this.ensure(offset, 4);
+    const b = this.bytes;
+    return ((b[offset] << 24) | (b[offset + 1] << 16) | (b[offset + 2] << 8) | b[offset + 3]) >>> 0;
+  }
+
+  /** Big-endian unsigned integer of 1..7 bytes (exact below 2^53). */
+  uint(offset: number, length: number): number {
+    this.ensure(offset, length);
+    let v = 0;
+    for (let i = 0; i < length; i++) v = v * 256 + this.bytes[offset + i];
+    return v;
+  }
+
+  // ---- the tree ----
+
+  /** Adds an item whose value is read from the bytes according to the field's type and mask. */
+  item(field: FieldDef, offset: number, length: number): void {
+    this.ensure(offset, length);
+    if (!this.sink.wants(field)) {
+      this.sink.add(field, offset, length, null);
+      return;
+    }
+    this.sink.add(field, offset, length, this.readValue(field, offset, length));
+  }
+
+  /** Adds an item with a value the dissector computed (still pointing at its bytes). */
+  value(field: FieldDef, offset: number, length: number, value: FieldValue): void {
+    this.sink.add(field, offset, length, value);
+  }
+
+  /** Adds a protocol item and opens its subtree; `length` may be fixed later with `setLength`. */
+  openProtocol(proto: FieldDef, offset: number, length: number): void {
+    this.protocols.push(proto.abbrev);
+    this.sink.add(proto, offset, length, null);
+    this.sink.enter();
+  }
+
+  /** Opens the subtree of the last added item (a bit field's flags, an option). */
+  enter(): void {
+    this.sink.enter();
+  }
+
+  /** Closes the innermost open subtree. */
+  leave(): void {
+    this.sink.leave();
+  }
+
+  /** Sets the label of the last added item; a no-op unless a tree is kept. */
+  label(text: string): void {
+    this.sink.label(text);
+  }
+
+  /** Fixes the length of the open protocol or subtree item once known. */
+  setLength(length: number): void {
+    this.sink.setOpenLength(length);
+  }
+
+  /** Records a pseudo-protocol in frame.protocols (Wireshark lists `ethertype` this way). */
+  noteProtocol(name: string): void {
+    this.protocols.push(name);
+  }
+
+  /** Reads a field's value from the bytes: integers through the mask, addresses, bytes, text. */
+  readValue(field: FieldDef, offset: number, length: number): FieldValue {
+    switch (field.type) {
+      case 'uint':
+      case 'int':
+      case 'bool':
+      case 'framenum': {
+        let raw = length <= 4 ? this.uintSmall(offset, length) : this.uint(offset, length);
+        if (field.mask) {
+          raw = length <= 4 ? (raw & field.mask) >>> 0 : bigMask(raw, field.mask);
+          if (field.type === 'bool') return raw !== 0 ? 1 : 0;
+          raw = Math.floor(raw / 2 ** maskShift(field.mask));
+        } else if (field.type === 'bool') {
+          return raw !== 0 ? 1 : 0;
+        }
+        if (field.type === 'int' && field.bits && raw >= 2 ** (field.bits - 1)) raw -= 2 ** field.bits;
+        return raw;
+      }
+      case 'ipv4':
+        return this.u32(offset);
+      case 'ether':
+        return this.uint(offset, 6);
+      case 'bytes':
+        return this.bytes.subarray(offset, offset + length);
+      case 'string':
+        return latin1(this.bytes, offset, offset + length);
+      default:
+        return null;
+    }
+  }
+
+  private uintSmall(offset: number, length: number): number {
+    const b = this.bytes;
+    switch (length) {
+      case 1:
+        return b[offset];
+      case 2:
+        return (b[offset] << 8) | b[offset + 1];
+      case 3:
+        return (b[offset] << 16) | (b[offset + 1] << 8) | b[offset + 2];
+      default:
+        return ((b[offset] << 24) | (b[offset + 1] << 16) | (b[offset + 2] << 8) | b[offset + 3]) >>> 0;
+    }
+  }
+
+  // ---- summary columns ----
+
+  setProtocolColumn(text: string): void {
+    this.columns.protocol = text;
+  }
+
+  setInfo(text: string): void {
+    this.columns.info = text;
+  }
+
+  appendInfo(text: string): void {
+    this.columns.info = this.columns.info ? `${this.columns.info} ${text}` : text;
+  }
+
+  /** Link-layer addresses fill Source/Destination until a network layer sets its own. */
+  setLinkAddresses(src: string, dst: string): void {
+    if (this.netAddressesSet) return;
+    this.columns.src = src;
+    this.columns.dst = dst;
+  }
+
+  setNetAddresses(src: string, dst: string): void {
+    this.netAddressesSet = true;
+    this.columns.src = src;
+    this.columns.dst = dst;
+  }
+
+  // ---- expert info ----
+
+  expert(severity: Severity, group: Group, message: string, offset: number, length: number, field?: FieldDef): void {
+    this.expertInfos.push({ severity, group, message, protocol: this.currentProtocol, offset, length });
+    this.tables.addExpertItems(this, severity, group, message, offset, length, field);
+  }
+
+  // ---- hand-off ----
+
+  /** Calls the dissector registered in `table` under `key`; false when none is. */
+  callTable(table: string, key: number, offset: number, end: number, data?: unknown): boolean {
+    return this.tables.call(this, table, key, offset, end, data);
+  }
+
+  /** Tries the lower port then the higher one, as Wireshark's TCP and UDP do. */
+  callPorts(table: string, src: number, dst: number, offset: number, end: number, data?: unknown): boolean {
+    const low = Math.min(src, dst);
+    const high = Math.max(src, dst);
+    if (low !== 0 && this.tables.call(this, table, low, offset, end, data)) return true;
+    return high !== low && high !== 0 && this.tables.call(this, table, high, offset, end, data);
+  }
+
+  /** Tries the heuristic dissectors registered for `table`; true when one took the bytes. */
+  callHeuristics(table: string, offset: number, end: number): boolean {
+    return this.tables.callHeuristics(this, table, offset, end);
+  }
+
+  /** Calls a protocol by its abbrev (`eth`, `ip`), bypassing tables. */
+  callProtocol(abbrev: string, offset: number, end: number, data?: unknown): boolean {
+    return this.tables.callByName(this, abbrev, offset, end, data);
+  }
+
+  /** Bytes no dissector claimed: Wireshark's `data` protocol. */
+  data(offset: number, end: number): void {
+    this.tables.callData(this, offset, end);
+  }
+}
+
+function bigMask(raw: number, mask: number): number {
+  // Masks wider than 32 bits: split into high and low halves to stay exact.
+  const hi = Math.floor(raw / 2 ** 32) & Math.floor(mask / 2 ** 32);
+  const lo = (raw >>> 0) & (mask >>> 0);
+  return hi * 2 ** 32 + (lo >>> 0);
+}

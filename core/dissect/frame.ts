@@ -1,0 +1,101 @@
+import { defineFields, defineProtocol } from './protocol.ts';
+import type { DissectContext } from './context.ts';
+
+/**
+ * The `frame` protocol: capture metadata (number, lengths, times, interface, flags, comments) and
+ * the hand-off to the link layer through the `wtap_encap` table, keyed by LINKTYPE.
+ */
+export const FRAME = defineFields('frame', {
+  time: { abbrev: 'frame.time', name: 'Arrival Time', type: 'abs_time' },
+  timeEpoch: { abbrev: 'frame.time_epoch', name: 'Epoch Time', type: 'rel_time' },
+  timeDelta: { abbrev: 'frame.time_delta', name: 'Time delta from previous captured frame', type: 'rel_time' },
+  timeRelative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: 'rel_time' },
+  number: { abbrev: 'frame.number', name: 'Frame Number', type: 'uint', bits: 32, base: 'dec' },
+  len: { abbrev: 'frame.len', name: 'Frame Length', type: 'uint', bits: 32, base: 'dec' },
+  capLen: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'uint', bits: 32, base: 'dec' },
+  marked: { abbrev: 'frame.marked', name: 'Frame is marked', type: 'bool' },
+  ignored: { abbrev: 'frame.ignored', name: 'Frame is ignored', type: 'bool' },
+  protocols: { abbrev: 'frame.protocols', name: 'Protocols in frame', type: 'string' },
+  interfaceId: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint', bits: 32, base: 'dec' },
+  interfaceName: { abbrev: 'frame.interface_name', name: 'Interface name', type: 'string' },
+  interfaceDescription: { abbrev: 'frame.interface_description', name: 'Interface description', type: 'string' },
+  packetFlags: { abbrev: 'frame.packet_flags', name: 'Packet flags', type: 'uint', bits: 32, base: 'hex' },
+  direction: {
+    abbrev: 'frame.packet_flags_direction',
+    name: 'Direction',
+    type: 'uint',
+    bits: 32,
+    base: 'hex',
+    mask: 0x3,
+    strings: { 0: 'Unknown', 1: 'Inbound', 2: 'Outbound' },
+  },
+  comment: { abbrev: 'frame.comment', name: 'Comment', type: 'string' },
+  encapType: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int', bits: 16, base: 'dec' },
+  p2pDir: { abbrev: 'frame.p2p_dir', name: 'Point-to-Point Direction', type: 'int', bits: 8, base: 'dec' },
+});
+
+/** Wireshark's WTAP_ENCAP numbers for the link types we write (frame.encap_type). */
+const WTAP_ENCAP: Readonly<Record<number, number>> = { 1: 1, 101: 7, 228: 129 };
+
+export const frameProtocol = defineProtocol({
+  abbrev: 'frame',
+  name: 'Frame',
+  short: 'FRAME',
+  fields: FRAME,
+  dissect(ctx: DissectContext) {
+    const f = ctx.frame;
+    const sink = ctx.sink;
+    const capLen = f.bytes.length;
+    ctx.openProtocol(frameProtocol.proto, 0, capLen);
+    if (ctx.tree) {
+      const dir = f.interfaceName ? ` on interface ${f.interfaceName}, id ${f.interfaceId}` : '';
+      ctx.label(`Frame ${f.number}: ${f.originalLength} bytes on wire (${f.originalLength * 8} bits), ${capLen} bytes captured (${capLen * 8} bits)${dir}`);
+    }
+    if (f.comments) {
+      for (const c of f.comments) ctx.value(FRAME.comment, 0, 0, c);
+    }
+    ctx.value(FRAME.interfaceId, 0, 0, f.interfaceId);
+    if (f.interfaceName !== undefined) ctx.value(FRAME.interfaceName, 0, 0, f.interfaceName);
+    if (f.interfaceDescription !== undefined) ctx.value(FRAME.interfaceDescription, 0, 0, f.interfaceDescription);
+    if (f.flags !== undefined) {
+      ctx.value(FRAME.packetFlags, 0, 0, f.flags >>> 0);
+      ctx.enter();
+      ctx.value(FRAME.direction, 0, 0, f.flags & 0x3);
+      ctx.leave();
+      const dir = f.flags & 0x3;
+      if (dir === 1 || dir === 2) ctx.value(FRAME.p2pDir, 0, 0, dir === 1 ? 1 : 0);
+    }
+    ctx.value(FRAME.encapType, 0, 0, WTAP_ENCAP[f.linkType] ?? -1);
+
+    const st = ctx.state;
+    if (st.firstSec < 0) {
+      st.firstSec = f.tsSec;
+      st.firstNsec = f.tsNsec;
+    }
+    if (sink.wants(FRAME.time)) ctx.value(FRAME.time, 0, 0, nanos(f.tsSec, f.tsNsec));
+    if (sink.wants(FRAME.timeEpoch)) ctx.value(FRAME.timeEpoch, 0, 0, nanos(f.tsSec, f.tsNsec));
+    if (sink.wants(FRAME.timeDelta)) {
+      const prev = st.prevSec < 0 ? nanos(f.tsSec, f.tsNsec) : nanos(st.prevSec, st.prevNsec);
+      ctx.value(FRAME.timeDelta, 0, 0, nanos(f.tsSec, f.tsNsec) - prev);
+    } else ctx.value(FRAME.timeDelta, 0, 0, null);
+    if (sink.wants(FRAME.timeRelative)) {
+      ctx.value(FRAME.timeRelative, 0, 0, nanos(f.tsSec, f.tsNsec) - nanos(st.firstSec, st.firstNsec));
+    } else ctx.value(FRAME.timeRelative, 0, 0, null);
+    st.prevSec = f.tsSec;
+    st.prevNsec = f.tsNsec;
+
+    ctx.value(FRAME.number, 0, 0, f.number);
+    ctx.value(FRAME.len, 0, 0, f.originalLength);
+    ctx.value(FRAME.capLen, 0, 0, capLen);
+    ctx.value(FRAME.marked, 0, 0, 0);
+    ctx.value(FRAME.ignored, 0, 0, 0);
+    // frame.protocols is known only after the whole frame is dissected: the engine fills it in.
+    if (ctx.tree) ctx.value(FRAME.protocols, 0, 0, '');
+    ctx.leave();
+    if (!ctx.callTable('wtap_encap', f.linkType, 0, capLen)) ctx.data(0, capLen);
+  },
+});
+
+function nanos(sec: number, nsec: number): bigint {
+  return BigInt(sec) * 1_000_000_000n + BigInt(nsec);
+}

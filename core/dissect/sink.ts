@@ -1,0 +1,198 @@
+import type { FieldDef, FieldValue } from './field.ts';
+
+/**
+ * Where dissection puts what it finds. The tree sink keeps everything for the detail and hex panes;
+ * the filter sink keeps only the fields a compiled filter asked for, so filtering a million frames
+ * builds no tree.
+ */
+export interface FieldSink {
+  /** Whether this sink keeps `field`; dissectors skip reading values it does not want. */
+  wants(field: FieldDef): boolean;
+  add(field: FieldDef, offset: number, length: number, value: FieldValue): void;
+  /** Makes the last added item the parent of what follows. */
+  enter(): void;
+  leave(): void;
+  /** Sets the label of the last added item (tree sinks only). */
+  label(text: string): void;
+  /** Sets the length of the item whose subtree is open, once known. */
+  setOpenLength(length: number): void;
+  /** True when labels are kept, so dissectors know whether to format them. */
+  readonly keepsLabels: boolean;
+  /** How many subtrees are open; `unwindTo` closes back to a depth after an aborted dissector. */
+  readonly depth: number;
+  unwindTo(depth: number): void;
+}
+
+/** One node of the protocol tree. `label` is null when the default `Name: value` label applies. */
+export interface TreeNode {
+  readonly field: FieldDef | null;
+  readonly offset: number;
+  length: number;
+  value: FieldValue;
+  label: string | null;
+  readonly children: TreeNode[];
+  readonly parent: TreeNode | null;
+}
+
+export class TreeSink implements FieldSink {
+  readonly root: TreeNode = { field: null, offset: 0, length: 0, value: null, label: '', children: [], parent: null };
+  private current: TreeNode = this.root;
+  private last: TreeNode | null = null;
+  readonly keepsLabels = true;
+  depth = 0;
+
+  wants(): boolean {
+    return true;
+  }
+
+  add(field: FieldDef, offset: number, length: number, value: FieldValue): void {
+    const node: TreeNode = { field, offset, length, value, label: null, children: [], parent: this.current };
+    this.current.children.push(node);
+    this.last = node;
+  }
+
+  /** A text-only node (no field), like Wireshark's proto_tree_add_text. */
+  addText(text: string, offset: number, length: number): void {
+    const node: TreeNode = { field: null, offset, length, value: null, label: text, children: [], parent: this.current };
+    this.current.children.push(node);
+    this.last = node;
+  }
+
+  enter(): void {
+    if (this.last) {
+      this.current = this.last;
+      this.depth++;
+    }
+  }
+
+  leave(): void {
+    if (this.current.parent) {
+      this.last = this.current;
+      this.current = this.current.parent;
+      this.depth--;
+    }
+  }
+
+  unwindTo(depth: number): void {
+    while (this.depth > depth) this.leave();
+  }
+
+  /** The node added last, so the engine can fill in values known only at the end (frame.protocols). */
+  get lastNode(): TreeNode | null {
+    return this.last;
+  }
+
+  label(text: string): void {
+    if (this.last) this.last.label = text;
+  }
+
+  setOpenLength(length: number): void {
+    if (this.current !== this.root) this.current.length = length;
+  }
+
+  /** Every node in document order (depth first), for field lookups in tests and -T json. */
+  *walk(node: TreeNode = this.root): Generator<TreeNode> {
+    for (const child of node.children) {
+      yield child;
+      yield* this.walk(child);
+    }
+  }
+}
+
+/**
+ * Keeps the occurrences of the wanted fields only, in frame order, for filters and `-T fields`.
+ * Storage is reused across frames: `reset()` clears only the fields the last frame touched.
+ */
+export class FilterSink implements FieldSink {
+  readonly keepsLabels = false;
+  private readonly wanted: Uint8Array;
+  private readonly values: FieldValue[][];
+  private readonly offsets: number[][];
+  private readonly lengths: number[][];
+  private readonly counts: Int32Array;
+  private readonly touched: number[] = [];
+  // Open subtrees as (id, index) pairs, so a protocol's length can be fixed once known; -1 = unwanted.
+  private readonly open: number[] = [];
+  private lastId = -1;
+  private lastIndex = -1;
+
+  constructor(fields: Iterable<FieldDef>, idLimit: number) {
+    this.wanted = new Uint8Array(idLimit);
+    this.counts = new Int32Array(idLimit);
+    this.values = new Array(idLimit);
+    this.offsets = new Array(idLimit);
+    this.lengths = new Array(idLimit);
+    for (const f of fields) {
+      this.wanted[f.id] = 1;
+      this.values[f.id] = [];
+      this.offsets[f.id] = [];
+      this.lengths[f.id] = [];
+    }
+  }
+
+  wants(field: FieldDef): boolean {
+    return this.wanted[field.id] === 1;
+  }
+
+  add(field: FieldDef, offset: number, length: number, value: FieldValue): void {
+    const id = field.id;
+    if (this.wanted[id] !== 1) {
+      this.lastId = -1;
+      return;
+    }
+    const n = this.counts[id];
+    this.lastId = id;
+    this.lastIndex = n;
+    if (n === 0) this.touched.push(id);
+    this.values[id][n] = value;
+    this.offsets[id][n] = offset;
+    this.lengths[id][n] = length;
+    this.counts[id] = n + 1;
+  }
+
+  enter(): void {
+    this.open.push(this.lastId, this.lastIndex);
+  }
+
+  leave(): void {
+    this.open.length = Math.max(0, this.open.length - 2);
+  }
+
+  get depth(): number {
+    return this.open.length / 2;
+  }
+
+  unwindTo(depth: number): void {
+    if (this.open.length > depth * 2) this.open.length = depth * 2;
+  }
+
+  label(): void {}
+
+  setOpenLength(length: number): void {
+    const n = this.open.length;
+    if (n >= 2 && this.open[n - 2] >= 0) this.lengths[this.open[n - 2]][this.open[n - 1]] = length;
+  }
+
+  reset(): void {
+    for (const id of this.touched) this.counts[id] = 0;
+    this.touched.length = 0;
+    this.open.length = 0;
+    this.lastId = -1;
+  }
+
+  count(field: FieldDef): number {
+    return this.counts[field.id];
+  }
+
+  value(field: FieldDef, index: number): FieldValue {
+    return this.values[field.id][index];
+  }
+
+  offset(field: FieldDef, index: number): number {
+    return this.offsets[field.id][index];
+  }
+
+  length(field: FieldDef, index: number): number {
+    return this.lengths[field.id][index];
+  }
+}
