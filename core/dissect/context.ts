@@ -52,6 +52,9 @@ export class DissectContext {
    * length (IPv4's total length) lowers it, so the caller can show what follows as padding.
    */
   payloadEnd = 0;
+  /** Which data source `bytes` is: 0 the frame, higher a buffer made during dissection. */
+  source = 0;
+  private sourceCount = 1;
 
   constructor(
     readonly tables: DissectorTables,
@@ -67,6 +70,9 @@ export class DissectContext {
     this.frame = frame;
     this.bytes = frame.bytes;
     this.sink = sink;
+    this.source = 0;
+    this.sourceCount = 1;
+    sink.useSource(0, frame.bytes, 'Frame');
     this.wantColumns = wantColumns;
     this.columns.protocol = '';
     this.columns.info = '';
@@ -84,7 +90,7 @@ export class DissectContext {
   /** Throws BoundsError unless `[offset, offset+length)` is inside the captured bytes. */
   ensure(offset: number, length: number): void {
     if (offset < 0 || length < 0 || offset + length > this.bytes.length) {
-      const reported = this.frame.originalLength;
+      const reported = this.source === 0 ? this.frame.originalLength : this.bytes.length;
       throw new BoundsError(offset + length <= reported && reported > this.bytes.length ? 'short' : 'malformed', offset);
     }
   }
@@ -160,6 +166,26 @@ export class DissectContext {
   /** Fixes the length of the open protocol or subtree item once known. */
   setLength(length: number): void {
     this.sink.setOpenLength(length);
+  }
+
+  /**
+   * Dissects bytes that are not the frame's own (a reassembled datagram) as a new data source:
+   * offsets inside `fn` are offsets into `bytes`, and tree items say so.
+   */
+  withDataSource(name: string, bytes: Uint8Array, fn: () => void): void {
+    const outerBytes = this.bytes;
+    const outerSource = this.source;
+    const index = this.sourceCount++;
+    this.bytes = bytes;
+    this.source = index;
+    this.sink.useSource(index, bytes, name);
+    try {
+      fn();
+    } finally {
+      this.bytes = outerBytes;
+      this.source = outerSource;
+      this.sink.useSource(outerSource, outerBytes, '');
+    }
   }
 
   /** Records a pseudo-protocol in frame.protocols (Wireshark lists `ethertype` this way). */

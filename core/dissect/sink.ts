@@ -21,6 +21,17 @@ export interface FieldSink {
   /** How many subtrees are open; `unwindTo` closes back to a depth after an aborted dissector. */
   readonly depth: number;
   unwindTo(depth: number): void;
+  /**
+   * Data sources: index 0 is the frame, more are bytes a dissector made (a reassembled datagram).
+   * Items added after `useSource(i)` point into source i.
+   */
+  useSource(index: number, bytes: Uint8Array, name: string): void;
+}
+
+/** A named byte buffer that tree items point into (Wireshark's tabs under the hex pane). */
+export interface DataSource {
+  readonly name: string;
+  readonly bytes: Uint8Array;
 }
 
 /** One node of the protocol tree. `label` is null when the default `Name: value` label applies. */
@@ -30,12 +41,16 @@ export interface TreeNode {
   length: number;
   value: FieldValue;
   label: string | null;
+  /** Index into the sink's data sources of the bytes `offset` points into (0 = the frame). */
+  readonly source: number;
   readonly children: TreeNode[];
   readonly parent: TreeNode | null;
 }
 
 export class TreeSink implements FieldSink {
-  readonly root: TreeNode = { field: null, offset: 0, length: 0, value: null, label: '', children: [], parent: null };
+  readonly root: TreeNode = { field: null, offset: 0, length: 0, value: null, label: '', children: [], parent: null, source: 0 };
+  readonly sources: DataSource[] = [];
+  private source = 0;
   private current: TreeNode = this.root;
   private last: TreeNode | null = null;
   readonly keepsLabels = true;
@@ -46,14 +61,19 @@ export class TreeSink implements FieldSink {
   }
 
   add(field: FieldDef, offset: number, length: number, value: FieldValue): void {
-    const node: TreeNode = { field, offset, length, value, label: null, children: [], parent: this.current };
+    const node: TreeNode = { field, offset, length, value, label: null, children: [], parent: this.current, source: this.source };
     this.current.children.push(node);
     this.last = node;
   }
 
+  useSource(index: number, bytes: Uint8Array, name: string): void {
+    this.source = index;
+    if (!this.sources[index]) this.sources[index] = { name, bytes };
+  }
+
   /** A text-only node (no field), like Wireshark's proto_tree_add_text. */
   addText(text: string, offset: number, length: number): void {
-    const node: TreeNode = { field: null, offset, length, value: null, label: text, children: [], parent: this.current };
+    const node: TreeNode = { field: null, offset, length, value: null, label: text, children: [], parent: this.current, source: this.source };
     this.current.children.push(node);
     this.last = node;
   }
@@ -109,7 +129,10 @@ export class FilterSink implements FieldSink {
   private readonly values: FieldValue[][];
   private readonly offsets: number[][];
   private readonly lengths: number[][];
+  private readonly sourceOf: number[][];
   private readonly counts: Int32Array;
+  private readonly sourceBytes: Uint8Array[] = [];
+  private source = 0;
   private readonly touched: number[] = [];
   // Open subtrees as (id, index) pairs, so a protocol's length can be fixed once known; -1 = unwanted.
   private readonly open: number[] = [];
@@ -122,7 +145,9 @@ export class FilterSink implements FieldSink {
     this.values = new Array(idLimit);
     this.offsets = new Array(idLimit);
     this.lengths = new Array(idLimit);
+    this.sourceOf = new Array(idLimit);
     for (const f of fields) {
+      this.sourceOf[f.id] = [];
       this.wanted[f.id] = 1;
       this.values[f.id] = [];
       this.offsets[f.id] = [];
@@ -147,7 +172,20 @@ export class FilterSink implements FieldSink {
     this.values[id][n] = value;
     this.offsets[id][n] = offset;
     this.lengths[id][n] = length;
+    this.sourceOf[id][n] = this.source;
     this.counts[id] = n + 1;
+  }
+
+  useSource(index: number, bytes: Uint8Array): void {
+    this.source = index;
+    this.sourceBytes[index] = bytes;
+  }
+
+  /** The bytes an occurrence covers (for slices and `contains` on protocols and fields). */
+  bytesOf(field: FieldDef, index: number): Uint8Array {
+    const src = this.sourceBytes[this.sourceOf[field.id][index]];
+    const off = this.offsets[field.id][index];
+    return src.subarray(off, off + this.lengths[field.id][index]);
   }
 
   enter(): void {
@@ -178,6 +216,7 @@ export class FilterSink implements FieldSink {
     this.touched.length = 0;
     this.open.length = 0;
     this.lastId = -1;
+    this.source = 0;
   }
 
   count(field: FieldDef): number {
