@@ -4,6 +4,8 @@
  */
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
+  /** Encodes as much of `source` as fits, never splitting a character; lone surrogates become U+FFFD. */
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
 }
 declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });

@@ -1,13 +1,13 @@
-import { utf8Encode } from '../base/bytes.ts';
 import type { ByteSink } from './byte-sink.ts';
 import { BYTE_ORDER_MAGIC, BlockType, Option } from './pcapng-format.ts';
+import { MAX_OPTION_LENGTH, splitNanos, textSpace, writeText } from './write-util.ts';
 
 export interface InterfaceSpec {
   /** LINKTYPE_*: 1 Ethernet, 101 raw IP. */
   readonly linkType: number;
   readonly name?: string;
   readonly description?: string;
-  /** 0 means no limit. */
+  /** 0 (the default) means no limit; longer packets are cut to it (their original length is kept). */
   readonly snapLen?: number;
 }
 
@@ -16,17 +16,18 @@ export interface SectionOptions {
   readonly hardware?: string;
   readonly os?: string;
   readonly comment?: string;
-  /** Size of the reusable output buffer; a packet larger than it is written as its own chunk. */
+  /** Size of the reusable output buffer (default 1 MiB); a larger block grows it. */
   readonly chunkSize?: number;
 }
 
 export interface PacketOptions {
   /** Length on the wire when the captured bytes were cut (defaults to the captured length). */
   readonly originalLength?: number;
-  /** epb_flags: direction in bits 0-1. */
+  /** epb_flags: direction in bits 0-1 (1 inbound, 2 outbound). */
   readonly flags?: number;
+  /** opt_comment, one option each; a comment longer than 65535 UTF-8 bytes is cut at a character boundary. */
   readonly comments?: readonly string[];
-  /** epb_packetid: the same id on every interface that saw the same packet. */
+  /** epb_packetid: the same id on every interface that saw the same packet (below 2^53). */
   readonly packetId?: number;
 }
 
@@ -36,15 +37,23 @@ export interface NameRecord {
 }
 
 /**
- * A streaming pcapng writer (one section, little-endian, nanosecond timestamps). Blocks are
- * ordered as Wireshark and editcap accept them: SHB, the IDBs, then NRBs, then packets. Memory is
- * one reusable chunk: bytes go to the sink whenever it fills.
+ * A streaming pcapng writer: one section, little-endian, nanosecond timestamps (if_tsresol=9).
+ * Blocks come out in the order Wireshark and editcap accept: the SHB first (written by the first
+ * call), IDBs, NRB/DSB only after the first IDB, then packets. Interfaces may still be added
+ * after packets (legal pcapng). Memory is one reusable buffer handed to the sink whenever it
+ * fills: the sink must consume each chunk before returning.
+ *
+ * `writePacket` allocates nothing except for comment encoding (TextEncoder.encodeInto straight
+ * into the buffer). Misuse (unknown interface, writing after close) throws: it is a programming
+ * error, not bad input.
  */
 export class PcapngWriter {
   private buf: Uint8Array;
   private dv: DataView;
   private at = 0;
-  private interfaces = 0;
+  private flushedBytes = 0;
+  private readonly snapLens: number[] = [];
+  private readonly ts = { hi: 0, lo: 0 };
   private started = false;
   private closed = false;
   private readonly sink: ByteSink;
@@ -57,132 +66,168 @@ export class PcapngWriter {
     this.dv = new DataView(this.buf.buffer);
   }
 
+  /** Bytes produced so far (handed to the sink plus still buffered). */
+  get bytesWritten(): number {
+    return this.flushedBytes + this.at;
+  }
+
+  get interfaceCount(): number {
+    return this.snapLens.length;
+  }
+
   /** Declares a capture point; returns its interface id (0, 1, 2 … in order). */
   addInterface(spec: InterfaceSpec): number {
     this.assertOpen();
     this.startSection();
-    const name = spec.name !== undefined ? utf8Encode(spec.name) : null;
-    const desc = spec.description !== undefined ? utf8Encode(spec.description) : null;
-    const optLen = optSize(name) + optSize(desc) + 8 /* if_tsresol */ + 4; /* endofopt */
-    const total = 12 + 8 + optLen;
-    this.reserve(total);
-    this.blockStart(BlockType.idb, total);
+    const snapLen = spec.snapLen ?? 0;
+    if (!(snapLen >= 0 && snapLen <= 0xffffffff)) throw new RangeError(`pcapng: bad snap length ${snapLen}`);
+    const start = this.begin(BlockType.idb, 12 + 8 + textSpace(spec.name) + textSpace(spec.description) + 8 + 4);
     this.u16(spec.linkType);
     this.u16(0);
-    this.u32(spec.snapLen ?? 0);
-    if (name) this.option(Option.ifName, name);
-    if (desc) this.option(Option.ifDescription, desc);
+    this.u32(snapLen);
+    if (spec.name !== undefined) this.text(Option.ifName, spec.name);
+    if (spec.description !== undefined) this.text(Option.ifDescription, spec.description);
     this.u16(Option.ifTsresol);
     this.u16(1);
-    this.buf[this.at] = 9; // 10^-9 s: the simulator's clock maps onto it directly
-    this.buf[this.at + 1] = 0;
-    this.buf[this.at + 2] = 0;
-    this.buf[this.at + 3] = 0;
-    this.at += 4;
+    this.u32(9); // 10^-9 s in the first byte, three zero padding bytes (little-endian)
     this.u32(0); // opt_endofopt
-    this.u32(total);
-    return this.interfaces++;
+    this.finish(start);
+    this.snapLens.push(snapLen);
+    return this.snapLens.length - 1;
   }
 
-  /** Names for addresses (shown by Wireshark with -N n). Must come after the first interface. */
+  /** Names for IPv4 addresses (shown by Wireshark with -N n). Must come after the first interface. */
   addNameRecords(records: readonly NameRecord[]): void {
     this.assertOpen();
-    if (this.interfaces === 0) throw new Error('pcapng: name records must follow the first interface (editcap rejects them before)');
-    const encoded = records.map((r) => ({ ipv4: r.ipv4, names: r.names.map((n) => utf8Encode(n)) }));
-    let body = 0;
-    for (const r of encoded) body += 4 + pad4(4 + r.names.reduce((s, n) => s + n.length + 1, 0));
-    body += 4; // nrb_record_end
-    body += 4; // opt_endofopt
-    const total = 12 + body;
-    this.reserve(total);
-    this.blockStart(BlockType.nrb, total);
-    for (const r of encoded) {
-      const len = 4 + r.names.reduce((s, n) => s + n.length + 1, 0);
+    this.assertInterface('name records');
+    let worst = 12 + 4 + 4;
+    for (const r of records) {
+      let len = 4;
+      for (const n of r.names) len += n.length * 3 + 1;
+      worst += 4 + pad4(Math.min(len, MAX_OPTION_LENGTH));
+    }
+    const start = this.begin(BlockType.nrb, worst);
+    const b = this.buf;
+    for (const r of records) {
+      const head = this.at;
+      const end = head + 4 + MAX_OPTION_LENGTH;
       this.u16(Option.nrbRecordIpv4);
-      this.u16(len);
-      this.buf[this.at] = r.ipv4 >>> 24;
-      this.buf[this.at + 1] = (r.ipv4 >>> 16) & 0xff;
-      this.buf[this.at + 2] = (r.ipv4 >>> 8) & 0xff;
-      this.buf[this.at + 3] = r.ipv4 & 0xff;
+      this.u16(0);
+      b[this.at] = r.ipv4 >>> 24;
+      b[this.at + 1] = (r.ipv4 >>> 16) & 0xff;
+      b[this.at + 2] = (r.ipv4 >>> 8) & 0xff;
+      b[this.at + 3] = r.ipv4 & 0xff;
       let p = this.at + 4;
       for (const n of r.names) {
-        this.buf.set(n, p);
-        p += n.length;
-        this.buf[p++] = 0;
+        // each name is zero-terminated; names that no longer fit in the record's 16-bit length are dropped
+        if (end - p < 2) break;
+        p += writeText(n, b, p, Math.min(n.length * 3, end - p - 1));
+        b[p++] = 0;
       }
-      const padded = pad4(len);
-      this.buf.fill(0, p, this.at + padded);
-      this.at += padded;
+      this.dv.setUint16(head + 2, p - head - 4, true);
+      this.at = p;
+      this.pad();
     }
     this.u32(0); // nrb_record_end
     this.u32(0); // opt_endofopt
-    this.u32(total);
+    this.finish(start);
+  }
+
+  /** A Decryption Secrets Block (e.g. SecretsType.tlsKeyLog). Must come after the first interface. */
+  addSecrets(secretsType: number, data: Uint8Array): void {
+    this.assertOpen();
+    this.assertInterface('decryption secrets');
+    const start = this.begin(BlockType.dsb, 12 + 8 + pad4(data.length) + 4);
+    this.u32(secretsType);
+    this.u32(data.length);
+    this.buf.set(data, this.at);
+    this.at += data.length;
+    this.pad();
+    this.finish(start);
   }
 
   /** Writes one Enhanced Packet Block. */
   writePacket(interfaceId: number, tsSec: number, tsNsec: number, data: Uint8Array, opts?: PacketOptions): void {
-    if (interfaceId < 0 || interfaceId >= this.interfaces) throw new RangeError(`pcapng: no interface ${interfaceId}`);
-    this.assertOpen();
-    const capLen = data.length;
-    const dataPadded = pad4(capLen);
-    let optLen = 0;
-    let comments: Uint8Array[] | null = null;
-    if (opts) {
-      if (opts.flags !== undefined) optLen += 8;
-      if (opts.packetId !== undefined) optLen += 12;
-      if (opts.comments && opts.comments.length) {
-        comments = opts.comments.map((c) => utf8Encode(c));
-        for (const c of comments) optLen += 4 + pad4(c.length);
-      }
-      if (optLen) optLen += 4;
+    const snap = this.snapLens[interfaceId];
+    if (snap === undefined) throw new RangeError(`pcapng: no interface ${interfaceId}`);
+    if (this.closed) throw new Error('pcapng: writer is closed');
+    if (!(tsSec >= 0 && tsNsec >= 0)) throw new RangeError(`pcapng: negative timestamp ${tsSec}.${tsNsec}`);
+    const dataLen = data.length;
+    const capLen = snap !== 0 && dataLen > snap ? snap : dataLen;
+    let worst = 32 + ((capLen + 3) & ~3);
+    let flags: number | undefined;
+    let packetId: number | undefined;
+    let comments: readonly string[] | undefined;
+    let origLen = dataLen;
+    if (opts !== undefined) {
+      flags = opts.flags;
+      packetId = opts.packetId;
+      comments = opts.comments;
+      if (opts.originalLength !== undefined && opts.originalLength > dataLen) origLen = opts.originalLength;
+      if (flags !== undefined) worst += 8;
+      if (packetId !== undefined) worst += 12;
+      if (comments !== undefined) for (let i = 0; i < comments.length; i++) worst += textSpace(comments[i]);
+      worst += 4;
     }
-    const total = 32 + dataPadded + optLen;
-    this.reserve(total);
-    const ts = tsSec * 1e9 + tsNsec; // exact while below 2^53 ns (year 2255); split below for the words
-    const hi = Math.floor(ts / 0x100000000);
-    const lo = ts - hi * 0x100000000;
+    if (this.at + worst > this.buf.length) this.reserve(worst);
     const b = this.buf;
-    let at = this.at;
     const dv = this.dv;
-    dv.setUint32(at, BlockType.epb, true);
-    dv.setUint32(at + 4, total, true);
-    dv.setUint32(at + 8, interfaceId, true);
-    dv.setUint32(at + 12, hi, true);
-    dv.setUint32(at + 16, lo, true);
-    dv.setUint32(at + 20, capLen, true);
-    dv.setUint32(at + 24, Math.max(opts?.originalLength ?? capLen, capLen), true);
-    b.set(data, at + 28);
-    at += 28 + capLen;
-    for (let i = capLen; i < dataPadded; i++) b[at++] = 0;
-    this.at = at;
-    if (optLen) {
-      if (opts!.flags !== undefined) {
-        this.u16(Option.epbFlags);
-        this.u16(4);
-        this.u32(opts!.flags >>> 0);
+    const start = this.at;
+    const ts = this.ts;
+    splitNanos(tsSec, tsNsec, ts);
+    dv.setUint32(start, BlockType.epb, true);
+    dv.setUint32(start + 8, interfaceId, true);
+    dv.setUint32(start + 12, ts.hi, true);
+    dv.setUint32(start + 16, ts.lo, true);
+    dv.setUint32(start + 20, capLen, true);
+    dv.setUint32(start + 24, origLen > 0xffffffff ? 0xffffffff : origLen, true);
+    b.set(capLen === dataLen ? data : data.subarray(0, capLen), start + 28);
+    let at = start + 28 + capLen;
+    while ((at & 3) !== 0) b[at++] = 0;
+    if (opts !== undefined) {
+      const first = at;
+      if (flags !== undefined) {
+        dv.setUint32(at, Option.epbFlags | (4 << 16), true);
+        dv.setUint32(at + 4, flags >>> 0, true);
+        at += 8;
       }
-      if (opts!.packetId !== undefined) {
-        this.u16(Option.epbPacketId);
-        this.u16(8);
-        const id = opts!.packetId;
-        this.u32(id % 0x100000000);
-        this.u32(Math.floor(id / 0x100000000));
+      if (packetId !== undefined) {
+        dv.setUint32(at, Option.epbPacketId | (8 << 16), true);
+        dv.setUint32(at + 4, packetId % 4294967296, true);
+        dv.setUint32(at + 8, Math.floor(packetId / 4294967296), true);
+        at += 12;
       }
-      if (comments) for (const c of comments) this.option(Option.comment, c);
-      this.u32(0);
+      if (comments !== undefined) {
+        for (let i = 0; i < comments.length; i++) {
+          const c = comments[i];
+          const n = writeText(c, b, at + 4, c.length * 3);
+          dv.setUint32(at, Option.comment | (n << 16), true);
+          at += 4 + n;
+          while ((at & 3) !== 0) b[at++] = 0;
+        }
+      }
+      if (at !== first) {
+        dv.setUint32(at, 0, true); // opt_endofopt
+        at += 4;
+      }
     }
-    this.u32(total);
+    const total = at + 4 - start;
+    dv.setUint32(at, total, true);
+    dv.setUint32(start + 4, total, true);
+    this.at = at + 4;
   }
 
   /** Hands everything buffered to the sink. */
   flush(): void {
     if (this.at > 0) {
-      this.sink(this.buf.subarray(0, this.at));
+      const n = this.at;
       this.at = 0;
+      this.flushedBytes += n;
+      this.sink(this.buf.subarray(0, n));
     }
   }
 
-  /** Flushes and ends the file; an empty capture still gets its section header. */
+  /** Flushes and ends the file; an empty capture still gets its section header. Closing twice is a no-op. */
   close(): void {
     if (this.closed) return;
     this.startSection();
@@ -194,55 +239,76 @@ export class PcapngWriter {
     if (this.started) return;
     this.started = true;
     const s = this.section;
-    const opts = ([
+    const texts: Array<[number, string | undefined]> = [
       [Option.shbHardware, s.hardware],
       [Option.shbOs, s.os],
       [Option.shbUserAppl, s.application],
       [Option.comment, s.comment],
-    ] as Array<[number, string | undefined]>)
-      .filter((o): o is [number, string] => o[1] !== undefined)
-      .map(([code, text]) => [code, utf8Encode(text)] as const);
-    let optLen = opts.reduce((n, [, v]) => n + 4 + pad4(v.length), 0);
-    if (optLen) optLen += 4;
-    const total = 12 + 16 + optLen;
-    this.reserve(total);
-    this.blockStart(BlockType.shb, total);
+    ];
+    let worst = 12 + 16 + 4;
+    for (const [, t] of texts) worst += textSpace(t);
+    const start = this.begin(BlockType.shb, worst);
     this.u32(BYTE_ORDER_MAGIC);
     this.u16(1);
     this.u16(0);
     this.u32(0xffffffff); // section length -1: unknown, so the writer can stream
     this.u32(0xffffffff);
-    for (const [code, v] of opts) this.option(code, v);
-    if (optLen) this.u32(0);
-    this.u32(total);
+    let any = false;
+    for (const [code, t] of texts) {
+      if (t === undefined) continue;
+      this.text(code, t);
+      any = true;
+    }
+    if (any) this.u32(0); // opt_endofopt
+    this.finish(start);
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('pcapng: writer is closed');
   }
 
-  /** Makes room for `n` bytes: flush, or grow for a block larger than the chunk. */
+  private assertInterface(what: string): void {
+    if (this.snapLens.length === 0) throw new Error(`pcapng: ${what} must follow the first interface (editcap rejects them before it)`);
+  }
+
+  /** Makes room for `n` bytes: flush, or grow for a block larger than the buffer. */
   private reserve(n: number): void {
     if (this.at + n <= this.buf.length) return;
     this.flush();
     if (n > this.buf.length) {
-      this.buf = new Uint8Array(n);
+      let size = this.buf.length;
+      while (size < n) size *= 2;
+      this.buf = new Uint8Array(size);
       this.dv = new DataView(this.buf.buffer);
     }
   }
 
-  private blockStart(type: number, total: number): void {
+  /** Starts a block of at most `worst` bytes; returns its start for `finish`. */
+  private begin(type: number, worst: number): number {
+    this.reserve(worst);
+    const start = this.at;
     this.u32(type);
-    this.u32(total);
+    this.u32(0);
+    return start;
   }
 
-  private option(code: number, value: Uint8Array): void {
+  /** Writes the trailing length and fills in the leading one. */
+  private finish(start: number): void {
+    const total = this.at + 4 - start;
+    this.u32(total);
+    this.dv.setUint32(start + 4, total, true);
+  }
+
+  private text(code: number, value: string): void {
+    const n = writeText(value, this.buf, this.at + 4, value.length * 3);
     this.u16(code);
-    this.u16(value.length);
-    this.buf.set(value, this.at);
-    const padded = pad4(value.length);
-    this.buf.fill(0, this.at + value.length, this.at + padded);
-    this.at += padded;
+    this.u16(n);
+    this.at += n;
+    this.pad();
+  }
+
+  private pad(): void {
+    while ((this.at & 3) !== 0) this.buf[this.at++] = 0;
   }
 
   private u16(v: number): void {
@@ -258,8 +324,4 @@ export class PcapngWriter {
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
-}
-
-function optSize(v: Uint8Array | null): number {
-  return v ? 4 + pad4(v.length) : 0;
 }
