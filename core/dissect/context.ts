@@ -3,7 +3,8 @@ import type { FieldDef, FieldValue } from './field.ts';
 import { maskShift } from './field.ts';
 import type { FrameRecord } from './frame-record.ts';
 import type { FieldSink } from './sink.ts';
-import type { ExpertInfo, Group, Severity } from './expert.ts';
+import { Group, type ExpertInfo, type Severity } from './expert.ts';
+import { WS } from './builtin.ts';
 import type { DissectorTables } from './tables.ts';
 import type { CaptureState } from './capture-state.ts';
 
@@ -163,6 +164,11 @@ export class DissectContext {
     this.sink.label(text);
   }
 
+  /** Hides the last added item from the tree only (proto_item_set_hidden); a no-op without a tree. */
+  hide(): void {
+    this.sink.hide?.();
+  }
+
   /** Fixes the length of the open protocol or subtree item once known. */
   setLength(length: number): void {
     this.sink.setOpenLength(length);
@@ -270,6 +276,12 @@ export class DissectContext {
   expert(severity: Severity, group: Group, message: string, offset: number, length: number, field?: FieldDef): void {
     this.expertInfos.push({ severity, group, message, protocol: this.currentProtocol, offset, length });
     this.tables.addExpertItems(this, severity, group, message, offset, length, field);
+    if (group === Group.malformed) {
+      // expert.c: an item of the Malformed group also adds a hidden `_ws.malformed`, so the
+      // `_ws.malformed` filter finds it.
+      this.sink.add(WS.malformed, offset, 0, null);
+      this.hide();
+    }
   }
 
   // ---- hand-off ----

@@ -5,7 +5,7 @@ import { CaptureState } from './capture-state.ts';
 import { DissectContext } from './context.ts';
 import type { FrameRecord } from './frame-record.ts';
 import { TreeSink, type FieldSink } from './sink.ts';
-import { FRAME, frameProtocol } from './frame.ts';
+import { FRAME, frameProtocol, pktCommentProtocol } from './frame.ts';
 import { WS, dataProtocol } from './builtin.ts';
 
 /**
@@ -17,7 +17,7 @@ export class DissectionEngine {
   readonly fields: FieldRegistry;
 
   constructor(modules: readonly ProtocolModule[]) {
-    const all = [frameProtocol, dataProtocol, ...modules];
+    const all = [frameProtocol, pktCommentProtocol, dataProtocol, ...modules];
     this.tables = new DissectorTables(all);
     this.fields = new FieldRegistry(all, [WS]);
   }
@@ -67,6 +67,6 @@ export class CaptureSession {
 }
 
 function findProtocolsNode(sink: TreeSink) {
-  const frameNode = sink.root.children[0];
+  const frameNode = sink.root.children.find((n) => n.field === frameProtocol.proto);
   return frameNode?.children.find((n) => n.field === FRAME.protocols);
 }

@@ -11,6 +11,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** The value as `tshark -T fields` prints it (booleans as 1/0, hex padded to the field's width). */
 export function formatValue(def: FieldDef, value: FieldValue): string {
+  // A label-only field (FT_NONE, e.g. an expert item's field) prints as 1: it is present.
+  if (def.type === 'none') return '1';
   if (value === null) return '';
   switch (def.type) {
     case 'bool':
@@ -104,15 +106,43 @@ export function formatLabel(def: FieldDef, value: FieldValue): string {
     shown = value ? t : f;
   } else if ((def.type === 'uint' || def.type === 'int') && def.strings) {
     const name = def.strings[value as number];
-    const num = formatInteger(def, value as number);
+    const num = labelInteger(def, value as number);
     shown = name !== undefined ? `${name} (${num})` : `Unknown (${num})`;
   } else if (def.type === 'bytes') {
-    shown = toHex(value as Uint8Array);
+    shown = labelBytes(value as Uint8Array);
+  } else if ((def.type === 'uint' || def.type === 'int') && (def.base === 'hex_dec' || def.base === 'dec_hex')) {
+    // BASE_HEX_DEC labels show both: `VNI: 0x0a0b0c (658188)`; BASE_DEC_HEX the other way round.
+    const hex = labelHex(def, value as number);
+    shown = def.base === 'hex_dec' ? `${hex} (${String(value)})` : `${String(value)} (${hex})`;
+  } else if ((def.type === 'uint' || def.type === 'int') && def.mask && (def.base === 'hex' || def.base === 'hex_dec')) {
+    shown = labelHex(def, value as number);
   } else {
     shown = formatValue(def, value);
   }
   const prefix = def.mask && def.bits ? `${bitPattern(def.mask, def.bits, value as number)} = ` : '';
   return `${prefix}${def.name}: ${shown}`;
+}
+
+/**
+ * Integers in labels: like `formatInteger`, except that a masked hex field gets as many digits as
+ * its mask is wide (Wireshark's hfinfo_hex_digits): `Flag: Time stamp and address (0x1)`.
+ */
+function labelInteger(def: FieldDef, v: number): string {
+  return def.base === 'hex' || def.base === 'hex_dec' ? labelHex(def, v) : formatInteger(def, v);
+}
+
+function labelHex(def: FieldDef, v: number): string {
+  if (!def.mask) return hexOf(def, v);
+  let low = 0;
+  while (low < 53 && Math.floor(def.mask / 2 ** low) % 2 === 0) low++;
+  let high = low;
+  while (2 ** (high + 1) <= def.mask) high++;
+  return `0x${v.toString(16).padStart(Math.ceil((high - low + 1) / 4), '0')}`;
+}
+
+/** Byte values in labels stop after 36 bytes with an ellipsis, as Wireshark's bytes_to_str does. */
+function labelBytes(bytes: Uint8Array): string {
+  return bytes.length > 36 ? `${toHex(bytes.subarray(0, 36))}\u2026` : toHex(bytes);
 }
 
 /** Wireshark's bit pattern: the mask's bits shown as the value's bits, others as dots, in nibbles. */

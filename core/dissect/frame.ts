@@ -1,5 +1,6 @@
 import { defineFields, defineProtocol } from './protocol.ts';
 import type { DissectContext } from './context.ts';
+import { Group, Severity } from './expert.ts';
 
 /**
  * The `frame` protocol: capture metadata (number, lengths, times, interface, flags, comments) and
@@ -8,8 +9,8 @@ import type { DissectContext } from './context.ts';
 export const FRAME = defineFields('frame', {
   time: { abbrev: 'frame.time', name: 'Arrival Time', type: 'abs_time' },
   timeEpoch: { abbrev: 'frame.time_epoch', name: 'Epoch Time', type: 'rel_time' },
-  timeDelta: { abbrev: 'frame.time_delta', name: 'Time delta from previous captured frame', type: 'rel_time' },
-  timeRelative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: 'rel_time' },
+  timeDelta: { abbrev: 'frame.time_delta', name: 'Time delta from previous captured frame', type: 'rel_time', generated: true },
+  timeRelative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: 'rel_time', generated: true },
   number: { abbrev: 'frame.number', name: 'Frame Number', type: 'uint', bits: 32, base: 'dec' },
   len: { abbrev: 'frame.len', name: 'Frame Length', type: 'uint', bits: 32, base: 'dec' },
   capLen: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'uint', bits: 32, base: 'dec' },
@@ -30,8 +31,39 @@ export const FRAME = defineFields('frame', {
     strings: { 0: 'Unknown', 1: 'Inbound', 2: 'Outbound' },
   },
   comment: { abbrev: 'frame.comment', name: 'Comment', type: 'string' },
+  commentExpert: { abbrev: 'frame.comment.expert', name: 'Formatted comment', type: 'none' },
+  sectionNumber: { abbrev: 'frame.section_number', name: 'Section number', type: 'uint', bits: 32, base: 'dec' },
+  offsetShift: { abbrev: 'frame.offset_shift', name: 'Time shift for this packet', type: 'rel_time', generated: true },
+  timeDeltaDisplayed: {
+    abbrev: 'frame.time_delta_displayed',
+    name: 'Time delta from previous displayed frame',
+    type: 'rel_time',
+    generated: true,
+  },
   encapType: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int', bits: 16, base: 'dec' },
   p2pDir: { abbrev: 'frame.p2p_dir', name: 'Point-to-Point Direction', type: 'int', bits: 8, base: 'dec' },
+});
+
+/** Packet comments come first, as their own protocol, each with a Comment-severity expert item. */
+export const pktCommentProtocol = defineProtocol({
+  abbrev: 'pkt_comment',
+  name: 'Packet comments',
+  short: 'Pkt_Comment',
+  fields: {},
+  dissect(ctx: DissectContext) {
+    const comments = ctx.frame.comments;
+    if (!comments || comments.length === 0) return;
+    ctx.sink.add(pktCommentProtocol.proto, 0, 0, null);
+    ctx.enter();
+    for (const c of comments) {
+      ctx.value(FRAME.comment, 0, 0, c);
+      if (ctx.tree) ctx.label(c);
+      ctx.enter();
+      ctx.expert(Severity.comment, Group.comment, c, 0, 0, FRAME.commentExpert);
+      ctx.leave();
+    }
+    ctx.leave();
+  },
 });
 
 /** Wireshark's WTAP_ENCAP numbers for the link types we write (frame.encap_type). */
@@ -46,24 +78,26 @@ export const frameProtocol = defineProtocol({
     const f = ctx.frame;
     const sink = ctx.sink;
     const capLen = f.bytes.length;
+    if (f.comments && f.comments.length) ctx.tables.run(ctx, pktCommentProtocol, 0, 0, undefined);
     ctx.openProtocol(frameProtocol.proto, 0, capLen);
+    const dir = (f.flags ?? 0) & 0x3;
     if (ctx.tree) {
-      const dir = f.interfaceName ? ` on interface ${f.interfaceName}, id ${f.interfaceId}` : '';
-      ctx.label(`Frame ${f.number}: ${f.originalLength} bytes on wire (${f.originalLength * 8} bits), ${capLen} bytes captured (${capLen * 8} bits)${dir}`);
+      const where = f.interfaceName !== undefined ? ` on interface ${f.interfaceName}, id ${f.interfaceId}` : '';
+      const way = dir === 1 ? ' (inbound)' : dir === 2 ? ' (outbound)' : '';
+      ctx.label(`Frame ${f.number}: ${f.originalLength} bytes on wire (${f.originalLength * 8} bits), ${capLen} bytes captured (${capLen * 8} bits)${where}${way}`);
     }
-    if (f.comments) {
-      for (const c of f.comments) ctx.value(FRAME.comment, 0, 0, c);
-    }
+    ctx.value(FRAME.sectionNumber, 0, 0, 1);
     ctx.value(FRAME.interfaceId, 0, 0, f.interfaceId);
+    if (ctx.tree) ctx.label(`Interface id: ${f.interfaceId}${f.interfaceName !== undefined ? ` (${f.interfaceName})` : ''}`);
+    ctx.enter();
     if (f.interfaceName !== undefined) ctx.value(FRAME.interfaceName, 0, 0, f.interfaceName);
     if (f.interfaceDescription !== undefined) ctx.value(FRAME.interfaceDescription, 0, 0, f.interfaceDescription);
+    ctx.leave();
     if (f.flags !== undefined) {
       ctx.value(FRAME.packetFlags, 0, 0, f.flags >>> 0);
       ctx.enter();
-      ctx.value(FRAME.direction, 0, 0, f.flags & 0x3);
+      ctx.value(FRAME.direction, 0, 0, dir);
       ctx.leave();
-      const dir = f.flags & 0x3;
-      if (dir === 1 || dir === 2) ctx.value(FRAME.p2pDir, 0, 0, dir === 1 ? 1 : 0);
     }
     ctx.value(FRAME.encapType, 0, 0, WTAP_ENCAP[f.linkType] ?? -1);
 
@@ -73,10 +107,13 @@ export const frameProtocol = defineProtocol({
       st.firstNsec = f.tsNsec;
     }
     if (sink.wants(FRAME.time)) ctx.value(FRAME.time, 0, 0, nanos(f.tsSec, f.tsNsec));
+    if (sink.wants(FRAME.offsetShift)) ctx.value(FRAME.offsetShift, 0, 0, 0n);
     if (sink.wants(FRAME.timeEpoch)) ctx.value(FRAME.timeEpoch, 0, 0, nanos(f.tsSec, f.tsNsec));
     if (sink.wants(FRAME.timeDelta)) {
       const prev = st.prevSec < 0 ? nanos(f.tsSec, f.tsNsec) : nanos(st.prevSec, st.prevNsec);
       ctx.value(FRAME.timeDelta, 0, 0, nanos(f.tsSec, f.tsNsec) - prev);
+      // Every frame is displayed during dissection, so the displayed delta equals the captured one.
+      if (sink.wants(FRAME.timeDeltaDisplayed)) ctx.value(FRAME.timeDeltaDisplayed, 0, 0, nanos(f.tsSec, f.tsNsec) - prev);
     } else ctx.value(FRAME.timeDelta, 0, 0, null);
     if (sink.wants(FRAME.timeRelative)) {
       ctx.value(FRAME.timeRelative, 0, 0, nanos(f.tsSec, f.tsNsec) - nanos(st.firstSec, st.firstNsec));
@@ -89,6 +126,7 @@ export const frameProtocol = defineProtocol({
     ctx.value(FRAME.capLen, 0, 0, capLen);
     ctx.value(FRAME.marked, 0, 0, 0);
     ctx.value(FRAME.ignored, 0, 0, 0);
+    if (dir === 1 || dir === 2) ctx.value(FRAME.p2pDir, 0, 0, dir === 1 ? 1 : 0);
     // frame.protocols is known only after the whole frame is dissected: the engine fills it in.
     if (ctx.tree) ctx.value(FRAME.protocols, 0, 0, '');
     ctx.leave();

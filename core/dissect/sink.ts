@@ -14,6 +14,11 @@ export interface FieldSink {
   leave(): void;
   /** Sets the label of the last added item (tree sinks only). */
   label(text: string): void;
+  /**
+   * Hides the last added item from the tree (Wireshark's proto_item_set_hidden): filters and
+   * field output still see it. Optional: sinks without a tree ignore it.
+   */
+  hide?(): void;
   /** Sets the length of the item whose subtree is open, once known. */
   setOpenLength(length: number): void;
   /** True when labels are kept, so dissectors know whether to format them. */
@@ -45,6 +50,8 @@ export interface TreeNode {
   readonly source: number;
   readonly children: TreeNode[];
   readonly parent: TreeNode | null;
+  /** Set for an item hidden on its own (the field itself may be shown elsewhere). */
+  hidden?: boolean;
 }
 
 export class TreeSink implements FieldSink {
@@ -106,6 +113,10 @@ export class TreeSink implements FieldSink {
     if (this.last) this.last.label = text;
   }
 
+  hide(): void {
+    if (this.last) this.last.hidden = true;
+  }
+
   setOpenLength(length: number): void {
     if (this.current !== this.root) this.current.length = length;
   }
@@ -130,6 +141,9 @@ export class FilterSink implements FieldSink {
   private readonly offsets: number[][];
   private readonly lengths: number[][];
   private readonly sourceOf: number[][];
+  // Add order of each occurrence within the frame, so a filter can tell which protocol layer it is in.
+  private readonly seqOf: number[][];
+  private seq = 0;
   private readonly counts: Int32Array;
   private readonly sourceBytes: Uint8Array[] = [];
   private source = 0;
@@ -146,8 +160,10 @@ export class FilterSink implements FieldSink {
     this.offsets = new Array(idLimit);
     this.lengths = new Array(idLimit);
     this.sourceOf = new Array(idLimit);
+    this.seqOf = new Array(idLimit);
     for (const f of fields) {
       this.sourceOf[f.id] = [];
+      this.seqOf[f.id] = [];
       this.wanted[f.id] = 1;
       this.values[f.id] = [];
       this.offsets[f.id] = [];
@@ -173,12 +189,21 @@ export class FilterSink implements FieldSink {
     this.offsets[id][n] = offset;
     this.lengths[id][n] = length;
     this.sourceOf[id][n] = this.source;
+    this.seqOf[id][n] = this.seq++;
     this.counts[id] = n + 1;
   }
 
   useSource(index: number, bytes: Uint8Array): void {
     this.source = index;
     this.sourceBytes[index] = bytes;
+  }
+
+  /**
+   * The whole data source an occurrence points into (its bytes are at `offset`..`offset+length`):
+   * lets filters read protocol bytes without making a subarray per frame.
+   */
+  dataOf(field: FieldDef, index: number): Uint8Array {
+    return this.sourceBytes[this.sourceOf[field.id][index]];
   }
 
   /** The bytes an occurrence covers (for slices and `contains` on protocols and fields). */
@@ -217,6 +242,7 @@ export class FilterSink implements FieldSink {
     this.open.length = 0;
     this.lastId = -1;
     this.source = 0;
+    this.seq = 0;
   }
 
   count(field: FieldDef): number {
@@ -234,4 +260,29 @@ export class FilterSink implements FieldSink {
   length(field: FieldDef, index: number): number {
     return this.lengths[field.id][index];
   }
+
+  /**
+   * Where an occurrence came in the frame's order of wanted items: the display filter's layer
+   * operator (`ip.src#2`) counts the protocol's own items added before it.
+   */
+  order(field: FieldDef, index: number): number {
+    return this.seqOf[field.id][index];
+  }
+}
+
+/** Keeps nothing: for passes that want only the summary columns. */
+export class NullSink implements FieldSink {
+  static readonly instance = new NullSink();
+  readonly keepsLabels = false;
+  readonly depth = 0;
+  wants(): boolean {
+    return false;
+  }
+  add(): void {}
+  enter(): void {}
+  leave(): void {}
+  label(): void {}
+  setOpenLength(): void {}
+  unwindTo(): void {}
+  useSource(): void {}
 }

@@ -120,7 +120,8 @@ export class DissectorTables {
       offset: e.offset,
       length: 0,
     });
-    if (ctx.wantColumns && !ctx.columns.info.endsWith('[Malformed Packet]')) ctx.appendInfo('[Malformed Packet]');
+    // Wireshark appends without a separator (show_exception.c): `Encapsulated IPv4[Malformed Packet]`.
+    if (ctx.wantColumns && !ctx.columns.info.endsWith('[Malformed Packet]')) ctx.columns.info += '[Malformed Packet]';
   }
 
   /** The `_ws.expert` subtree Wireshark adds for every expert item, so filters can select them. */

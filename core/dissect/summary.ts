@@ -1,0 +1,39 @@
+import type { CaptureSession } from './engine.ts';
+import type { FrameRecord } from './frame-record.ts';
+import { NullSink } from './sink.ts';
+
+/** One row of the packet list: Wireshark's default columns. */
+export interface PacketSummary {
+  readonly number: number;
+  /** Seconds since the first frame, nine decimals (Wireshark's default time column). */
+  readonly time: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly protocol: string;
+  readonly length: number;
+  readonly info: string;
+}
+
+/** Dissects a frame for its columns only (no fields kept) and returns its packet-list row. */
+export function summarize(session: CaptureSession, frame: FrameRecord): PacketSummary {
+  const result = session.dissect(frame, NullSink.instance, true);
+  const st = session.state;
+  const relNs = (frame.tsSec - st.firstSec) * 1e9 + (frame.tsNsec - st.firstNsec);
+  return {
+    number: frame.number,
+    time: formatSeconds(relNs),
+    source: result.columns.src,
+    destination: result.columns.dst,
+    protocol: result.columns.protocol,
+    length: frame.originalLength,
+    info: result.columns.info,
+  };
+}
+
+function formatSeconds(ns: number): string {
+  const neg = ns < 0;
+  const abs = Math.abs(ns);
+  const sec = Math.floor(abs / 1e9);
+  const frac = Math.round(abs - sec * 1e9);
+  return `${neg ? '-' : ''}${sec}.${String(frac).padStart(9, '0')}`;
+}
