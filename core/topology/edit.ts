@@ -1,0 +1,61 @@
+/**
+ * Typed edits applied to the YAML syntax tree rather than to the parsed value, so the text keeps
+ * its comments, key order and flow/block style everywhere the edit did not touch. The visual
+ * editor turns gestures into these; the text editor gets the new text from `tree.toString()` and
+ * then reloads it with loadTopology to validate. Paths are the same as in diagnostics.
+ * The YAML printer normalises spacing on the first print (one space before a trailing comment,
+ * consistent indentation); from then on an edit changes only the text it edits.
+ */
+import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import { err, ok, type Result } from '../base/result.ts';
+import { formatPath, type DocPath } from './diagnostics.ts';
+
+export type TopologyChange =
+  /** Create or replace the value at `path`; missing parent mappings are created. */
+  | { readonly op: 'set'; readonly path: DocPath; readonly value: unknown }
+  /** Remove the value at `path` (a map entry or a list item). */
+  | { readonly op: 'delete'; readonly path: DocPath }
+  /** Insert into the list at `path` before `index` (index = length appends). */
+  | { readonly op: 'insert'; readonly path: DocPath; readonly index: number; readonly value: unknown }
+  /** Rename the map key at `path` in place (its comments and position stay). */
+  | { readonly op: 'rename'; readonly path: DocPath; readonly to: string };
+
+export function applyChange(tree: Document, change: TopologyChange): Result<void, string> {
+  const where = formatPath(change.path);
+  switch (change.op) {
+    case 'set':
+      if (change.path.length === 0) return err('cannot replace the whole document');
+      tree.setIn(change.path, tree.createNode(change.value));
+      return ok(undefined);
+    case 'delete':
+      if (!tree.hasIn(change.path)) return err(`nothing at ${where}`);
+      tree.deleteIn(change.path);
+      return ok(undefined);
+    case 'insert': {
+      const list = tree.getIn(change.path, true);
+      if (!isSeq(list)) return err(`${where} is not a list`);
+      if (!Number.isInteger(change.index) || change.index < 0 || change.index > list.items.length) return err(`no position ${change.index} in ${where}`);
+      list.items.splice(change.index, 0, tree.createNode(change.value));
+      return ok(undefined);
+    }
+    case 'rename': {
+      const key = change.path[change.path.length - 1];
+      const parent = tree.getIn(change.path.slice(0, -1), true);
+      if (typeof key !== 'string' || !isMap(parent)) return err(`${where} is not a map entry`);
+      if (parent.items.some((p) => isScalar(p.key) && p.key.value === change.to)) return err(`"${change.to}" already exists next to ${where}`);
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
+      if (!pair || !isScalar(pair.key)) return err(`nothing at ${where}`);
+      pair.key.value = change.to;
+      return ok(undefined);
+    }
+  }
+}
+
+/** Apply changes in order; stops at the first that cannot apply and says which. */
+export function applyChanges(tree: Document, changes: readonly TopologyChange[]): Result<void, { index: number; message: string }> {
+  for (let i = 0; i < changes.length; i++) {
+    const r = applyChange(tree, changes[i]);
+    if (!r.ok) return err({ index: i, message: r.error });
+  }
+  return ok(undefined);
+}
