@@ -1,4 +1,4 @@
-import type { CaptureSession } from './engine.ts';
+import type { CaptureSession, DissectResult } from './engine.ts';
 import type { FrameRecord } from './frame-record.ts';
 import { NullSink } from './sink.ts';
 
@@ -16,7 +16,11 @@ export interface PacketSummary {
 
 /** Dissects a frame for its columns only (no fields kept) and returns its packet-list row. */
 export function summarize(session: CaptureSession, frame: FrameRecord): PacketSummary {
-  const result = session.dissect(frame, NullSink.instance, true);
+  return summaryOf(session, frame, session.dissect(frame, NullSink.instance, true));
+}
+
+/** The row for a frame just dissected with columns on (read before the next frame is dissected). */
+export function summaryOf(session: CaptureSession, frame: FrameRecord, result: DissectResult): PacketSummary {
   const st = session.state;
   const relNs = (frame.tsSec - st.firstSec) * 1e9 + (frame.tsNsec - st.firstNsec);
   return {

@@ -4,7 +4,9 @@ import type { TreeNode, TreeSink } from './sink.ts';
 /** The label a node shows in the detail tree: its own, or Wireshark's default `Name: value`. */
 export function nodeLabel(node: TreeNode): string {
   const text = node.label ?? (node.field ? formatLabel(node.field, node.value) : '');
-  return node.field?.generated ? `[${text}]` : text;
+  // Generated items are bracketed, as in Wireshark; dissectors that write their own label may
+  // already have bracketed it.
+  return node.field?.generated && !text.startsWith('[') ? `[${text}]` : text;
 }
 
 /** Whether a node is shown: hidden fields (ip.addr, tcp.port) filter but never display. */

@@ -70,6 +70,7 @@ export function fieldsLine(fields: readonly FieldDef[], sink: FilterSink, opts: 
   return line;
 }
 
-export function headerLine(fields: readonly FieldDef[], opts: FieldsOptions): string {
-  return fields.map((f) => (opts.quote ? `${opts.quote}${f.abbrev}${opts.quote}` : f.abbrev)).join(opts.separator);
+export function headerLine(fields: readonly FieldDef[], opts: Pick<FieldsOptions, "separator">): string {
+  // tshark does not quote the header line, even with -E quote.
+  return fields.map((f) => f.abbrev).join(opts.separator);
 }
