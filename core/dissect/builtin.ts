@@ -30,6 +30,7 @@ const DATA = defineFields('data', {
 /** Bytes no dissector claimed. */
 export const dataProtocol = defineProtocol({
   abbrev: 'data',
+  calls: {},
   name: 'Data',
   short: 'DATA',
   fields: DATA,

@@ -12,6 +12,21 @@ export class CaptureState {
   prevNsec = 0;
   /** Highest frame number dissected so far: frames at or below it are being seen again. */
   lastFrameNumber = 0;
+  /** Nanoseconds from the previous frame, per frame number, recorded on the first pass. */
+  private deltas = new Float64Array(1024);
+
+  recordDelta(frameNumber: number, ns: number): void {
+    if (frameNumber >= this.deltas.length) {
+      const grown = new Float64Array(Math.max(frameNumber + 1, this.deltas.length * 2));
+      grown.set(this.deltas);
+      this.deltas = grown;
+    }
+    this.deltas[frameNumber] = ns;
+  }
+
+  deltaOf(frameNumber: number): number {
+    return frameNumber < this.deltas.length ? this.deltas[frameNumber] : 0;
+  }
 
   /** The store a protocol keeps, created on first use. */
   get<T>(key: string, create: () => T): T {

@@ -63,14 +63,20 @@ export class DissectContext {
   ) {}
 
   /** True when labels are being kept (a tree for the detail pane); dissectors format labels only then. */
-  get tree(): boolean {
-    return this.sink.keepsLabels;
-  }
+  tree = false;
+  /**
+   * Protocols this pass skips (indexed by the protocol item's field id, 1 = skip), or null: set
+   * only in a session pruned for one filter pass (see DissectorTables.pruneMask).
+   */
+  skip: Uint8Array | null = null;
+  /** Whether the frame's comments are dissected (pkt_comment): a tree, columns, or a field wants them. */
+  wantComments = true;
 
   reset(frame: FrameRecord, sink: FieldSink, wantColumns: boolean): void {
     this.frame = frame;
     this.bytes = frame.bytes;
     this.sink = sink;
+    this.tree = sink.keepsLabels;
     this.source = 0;
     this.sourceCount = 1;
     sink.useSource(0, frame.bytes, 'Frame');

@@ -1,4 +1,5 @@
 import type { ProtocolModule } from './protocol.ts';
+import { fieldIdLimit, type FieldDef } from './field.ts';
 import { DissectorTables } from './tables.ts';
 import { FieldRegistry } from './registry.ts';
 import { CaptureState } from './capture-state.ts';
@@ -22,9 +23,19 @@ export class DissectionEngine {
     this.fields = new FieldRegistry(all, [WS]);
   }
 
-  newSession(): CaptureSession {
-    return new CaptureSession(this);
+  /**
+   * A capture session. With `wanted` (a filter's fields), the session is pruned for that one pass:
+   * protocols whose sub-tree can add none of those fields are not run (their conversation state is
+   * then not kept), so it may only serve sinks wanting a subset of `wanted`, never trees.
+   */
+  newSession(options: SessionOptions = {}): CaptureSession {
+    return new CaptureSession(this, options);
   }
+}
+
+export interface SessionOptions {
+  /** Prune the session for a filter pass that wants only these fields (see newSession). */
+  readonly wanted?: Iterable<FieldDef>;
 }
 
 /** What one frame's dissection produced besides the fields: read it before the next frame. */
@@ -35,8 +46,23 @@ export class CaptureSession {
   readonly state = new CaptureState();
   private readonly ctx: DissectContext;
 
-  constructor(readonly engine: DissectionEngine) {
+  /** Protocols skipped in this session (a pruned filter-pass session), or null. */
+  readonly skip: Uint8Array | null;
+  private lastSink: FieldSink | null = null;
+  private sinkWantsComments = true;
+
+  constructor(
+    readonly engine: DissectionEngine,
+    options: SessionOptions = {},
+  ) {
     this.ctx = new DissectContext(engine.tables, this.state);
+    this.skip = options.wanted ? engine.tables.pruneMask(options.wanted, fieldIdLimit()) : null;
+    this.ctx.skip = this.skip;
+  }
+
+  /** True when this session was pruned for a filter pass (it then refuses trees). */
+  get pruned(): boolean {
+    return this.skip !== null;
   }
 
   /**
@@ -45,7 +71,14 @@ export class CaptureSession {
    */
   dissect(frame: FrameRecord, sink: FieldSink, columns = true): DissectResult {
     const ctx = this.ctx;
+    if (this.skip !== null && sink.keepsLabels) throw new Error('a session pruned for a filter pass cannot build trees');
+    if (sink !== this.lastSink) {
+      this.lastSink = sink;
+      this.sinkWantsComments = sink.keepsLabels || COMMENT_FIELDS.some((f) => sink.wants(f));
+    }
     ctx.reset(frame, sink, columns);
+    // Comments (and their expert items) only when something can see them.
+    ctx.wantComments = columns || this.sinkWantsComments;
     this.engine.tables.run(ctx, frameProtocol, 0, frame.bytes.length, undefined);
     if (sink instanceof TreeSink) {
       const node = findProtocolsNode(sink);
@@ -65,6 +98,18 @@ export class CaptureSession {
     return { tree, result };
   }
 }
+
+/** Fields the pkt_comment protocol contributes to: without any of them wanted, comments are not decoded. */
+const COMMENT_FIELDS: readonly FieldDef[] = [
+  pktCommentProtocol.proto,
+  FRAME.comment,
+  FRAME.commentExpert,
+  FRAME.protocols,
+  WS.expert,
+  WS.expertMessage,
+  WS.expertSeverity,
+  WS.expertGroup,
+];
 
 function findProtocolsNode(sink: TreeSink) {
   const frameNode = sink.root.children.find((n) => n.field === frameProtocol.proto);

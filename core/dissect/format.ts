@@ -108,6 +108,8 @@ export function formatLabel(def: FieldDef, value: FieldValue): string {
     const name = def.strings[value as number];
     const num = labelInteger(def, value as number);
     shown = name !== undefined ? `${name} (${num})` : `Unknown (${num})`;
+  } else if (def.type === 'rel_time') {
+    shown = `${formatValue(def, value)} seconds`;
   } else if (def.type === 'bytes') {
     shown = labelBytes(value as Uint8Array);
   } else if ((def.type === 'uint' || def.type === 'int') && (def.base === 'hex_dec' || def.base === 'dec_hex')) {

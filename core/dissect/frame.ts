@@ -1,6 +1,7 @@
 import { defineFields, defineProtocol } from './protocol.ts';
 import type { DissectContext } from './context.ts';
 import { Group, Severity } from './expert.ts';
+import { formatRelTime } from './format.ts';
 
 /**
  * The `frame` protocol: capture metadata (number, lengths, times, interface, flags, comments) and
@@ -14,9 +15,9 @@ export const FRAME = defineFields('frame', {
   number: { abbrev: 'frame.number', name: 'Frame Number', type: 'uint', bits: 32, base: 'dec' },
   len: { abbrev: 'frame.len', name: 'Frame Length', type: 'uint', bits: 32, base: 'dec' },
   capLen: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'uint', bits: 32, base: 'dec' },
-  marked: { abbrev: 'frame.marked', name: 'Frame is marked', type: 'bool' },
-  ignored: { abbrev: 'frame.ignored', name: 'Frame is ignored', type: 'bool' },
-  protocols: { abbrev: 'frame.protocols', name: 'Protocols in frame', type: 'string' },
+  marked: { abbrev: 'frame.marked', name: 'Frame is marked', type: 'bool', generated: true, trueFalse: ['True', 'False'] },
+  ignored: { abbrev: 'frame.ignored', name: 'Frame is ignored', type: 'bool', generated: true, trueFalse: ['True', 'False'] },
+  protocols: { abbrev: 'frame.protocols', name: 'Protocols in frame', type: 'string', generated: true },
   interfaceId: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint', bits: 32, base: 'dec' },
   interfaceName: { abbrev: 'frame.interface_name', name: 'Interface name', type: 'string' },
   interfaceDescription: { abbrev: 'frame.interface_description', name: 'Interface description', type: 'string' },
@@ -40,13 +41,22 @@ export const FRAME = defineFields('frame', {
     type: 'rel_time',
     generated: true,
   },
-  encapType: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int', bits: 16, base: 'dec' },
+  encapType: {
+    abbrev: 'frame.encap_type',
+    name: 'Encapsulation type',
+    type: 'int',
+    bits: 16,
+    base: 'dec',
+    strings: { 1: 'Ethernet', 7: 'Raw IP', 129: 'Raw IPv4' },
+  },
   p2pDir: { abbrev: 'frame.p2p_dir', name: 'Point-to-Point Direction', type: 'int', bits: 8, base: 'dec' },
 });
 
 /** Packet comments come first, as their own protocol, each with a Comment-severity expert item. */
 export const pktCommentProtocol = defineProtocol({
   abbrev: 'pkt_comment',
+  // FRAME's comment fields are added here, not by `frame`.
+  calls: { fields: [FRAME.comment, FRAME.commentExpert] },
   name: 'Packet comments',
   short: 'Pkt_Comment',
   fields: {},
@@ -71,6 +81,7 @@ const WTAP_ENCAP: Readonly<Record<number, number>> = { 1: 1, 101: 7, 228: 129 };
 
 export const frameProtocol = defineProtocol({
   abbrev: 'frame',
+  calls: { tables: ['wtap_encap'], protocols: ['pkt_comment', 'data'] },
   name: 'Frame',
   short: 'FRAME',
   fields: FRAME,
@@ -78,7 +89,8 @@ export const frameProtocol = defineProtocol({
     const f = ctx.frame;
     const sink = ctx.sink;
     const capLen = f.bytes.length;
-    if (f.comments && f.comments.length) ctx.tables.run(ctx, pktCommentProtocol, 0, 0, undefined);
+    // The reused reader record decodes comments on access: only look when something wants them.
+    if (ctx.wantComments && f.comments && f.comments.length) ctx.tables.run(ctx, pktCommentProtocol, 0, 0, undefined);
     ctx.openProtocol(frameProtocol.proto, 0, capLen);
     const dir = (f.flags ?? 0) & 0x3;
     if (ctx.tree) {
@@ -109,21 +121,33 @@ export const frameProtocol = defineProtocol({
     if (sink.wants(FRAME.time)) ctx.value(FRAME.time, 0, 0, nanos(f.tsSec, f.tsNsec));
     if (sink.wants(FRAME.offsetShift)) ctx.value(FRAME.offsetShift, 0, 0, 0n);
     if (sink.wants(FRAME.timeEpoch)) ctx.value(FRAME.timeEpoch, 0, 0, nanos(f.tsSec, f.tsNsec));
+    if (ctx.tree) ctx.label(`Epoch Time: ${formatRelTime(nanos(f.tsSec, f.tsNsec))} seconds`);
+    // The delta to the previous frame is fixed on the first pass, so that dissecting a frame
+    // again later (the detail pane, a second pass) gives the same value, as tshark -2 does.
+    const firstPass = f.number > st.lastFrameNumber;
+    let deltaNs: number;
+    if (firstPass) {
+      deltaNs = st.prevSec < 0 ? 0 : (f.tsSec - st.prevSec) * 1e9 + (f.tsNsec - st.prevNsec);
+      st.recordDelta(f.number, deltaNs);
+      st.prevSec = f.tsSec;
+      st.prevNsec = f.tsNsec;
+    } else {
+      deltaNs = st.deltaOf(f.number);
+    }
     if (sink.wants(FRAME.timeDelta)) {
-      const prev = st.prevSec < 0 ? nanos(f.tsSec, f.tsNsec) : nanos(st.prevSec, st.prevNsec);
-      ctx.value(FRAME.timeDelta, 0, 0, nanos(f.tsSec, f.tsNsec) - prev);
+      ctx.value(FRAME.timeDelta, 0, 0, BigInt(deltaNs));
       // Every frame is displayed during dissection, so the displayed delta equals the captured one.
-      if (sink.wants(FRAME.timeDeltaDisplayed)) ctx.value(FRAME.timeDeltaDisplayed, 0, 0, nanos(f.tsSec, f.tsNsec) - prev);
+      if (sink.wants(FRAME.timeDeltaDisplayed)) ctx.value(FRAME.timeDeltaDisplayed, 0, 0, BigInt(deltaNs));
     } else ctx.value(FRAME.timeDelta, 0, 0, null);
     if (sink.wants(FRAME.timeRelative)) {
       ctx.value(FRAME.timeRelative, 0, 0, nanos(f.tsSec, f.tsNsec) - nanos(st.firstSec, st.firstNsec));
     } else ctx.value(FRAME.timeRelative, 0, 0, null);
-    st.prevSec = f.tsSec;
-    st.prevNsec = f.tsNsec;
 
     ctx.value(FRAME.number, 0, 0, f.number);
     ctx.value(FRAME.len, 0, 0, f.originalLength);
+    if (ctx.tree) ctx.label(`Frame Length: ${f.originalLength} bytes (${f.originalLength * 8} bits)`);
     ctx.value(FRAME.capLen, 0, 0, capLen);
+    if (ctx.tree) ctx.label(`Capture Length: ${capLen} bytes (${capLen * 8} bits)`);
     ctx.value(FRAME.marked, 0, 0, 0);
     ctx.value(FRAME.ignored, 0, 0, 0);
     if (dir === 1 || dir === 2) ctx.value(FRAME.p2pDir, 0, 0, dir === 1 ? 1 : 0);

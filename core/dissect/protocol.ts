@@ -34,11 +34,27 @@ export interface ProtocolModule<F extends Record<string, FieldSpec> = Record<str
   /** Heuristic tables this protocol tries itself in: `[['tcp', isHttp]]`. */
   readonly heuristics: ReadonlyArray<readonly [table: string, test: Heuristic]>;
   readonly dissect: Dissector;
+  /**
+   * What the dissector may hand off to, for pruning filter passes (see DissectorTables.pruneMask);
+   * null when undeclared: such a protocol is always run.
+   */
+  readonly calls: ProtocolCalls | null;
+}
+
+/** Where a dissector's sub-tree can go: tables it calls, protocols it calls by name, foreign fields it adds. */
+export interface ProtocolCalls {
+  /** Dissector tables and heuristic lists it hands off through (`ethertype`, `udp.port`, `udp`). */
+  readonly tables?: readonly string[];
+  /** Protocols it calls by abbrev (callProtocol, tables.run, `data` for ctx.data). */
+  readonly protocols?: readonly string[];
+  /** Fields declared by another module that this dissector adds itself (Geneve adds `underlay.*`). */
+  readonly fields?: readonly FieldDef[];
 }
 
 export interface ProtocolDefinition<F extends Record<string, FieldSpec>> extends ProtocolSpec<F> {
   readonly handoffs?: ReadonlyArray<readonly [table: string, key: number]>;
   readonly heuristics?: ReadonlyArray<readonly [table: string, test: Heuristic]>;
+  readonly calls?: ProtocolCalls;
   readonly dissect: Dissector;
 }
 
@@ -49,7 +65,7 @@ export function defineFields<F extends Record<string, FieldSpec>>(
 ): { readonly [K in keyof F]: FieldDef } {
   const out: Record<string, FieldDef> = {};
   for (const [key, spec] of Object.entries(fields)) {
-    out[key] = Object.freeze({ ...spec, id: allocateFieldId(), protocol });
+    out[key] = makeField(spec, allocateFieldId(), protocol);
   }
   return Object.freeze(out) as { readonly [K in keyof F]: FieldDef };
 }
@@ -63,13 +79,7 @@ export function defineFields<F extends Record<string, FieldSpec>>(
 export function defineProtocol<F extends Record<string, FieldDef>>(
   def: Omit<ProtocolDefinition<F>, 'fields'> & { readonly fields: F },
 ): ProtocolModule<F> {
-  const proto: FieldDef = Object.freeze({
-    abbrev: def.abbrev,
-    name: def.name,
-    type: 'protocol',
-    id: allocateFieldId(),
-    protocol: def.abbrev,
-  });
+  const proto: FieldDef = makeField({ abbrev: def.abbrev, name: def.name, type: 'protocol' }, allocateFieldId(), def.abbrev);
   return Object.freeze({
     abbrev: def.abbrev,
     name: def.name,
@@ -79,5 +89,31 @@ export function defineProtocol<F extends Record<string, FieldDef>>(
     handoffs: def.handoffs ?? [],
     heuristics: def.heuristics ?? [],
     dissect: def.dissect,
+    calls: def.calls ?? null,
   });
+}
+
+/**
+ * Every FieldDef gets the same properties in the same order (absent ones undefined), so the hot
+ * paths' `field.id` and `field.mask` loads see one object shape. Properties not in FieldSpec are
+ * kept after the common ones.
+ */
+function makeField(spec: FieldSpec, id: number, protocol: string): FieldDef {
+  const f = {
+    abbrev: spec.abbrev,
+    name: spec.name,
+    type: spec.type,
+    bits: spec.bits,
+    base: spec.base,
+    mask: spec.mask,
+    strings: spec.strings,
+    trueFalse: spec.trueFalse,
+    hidden: spec.hidden,
+    generated: spec.generated,
+    description: spec.description,
+    id,
+    protocol,
+  };
+  for (const [k, v] of Object.entries(spec)) if (!(k in f)) (f as Record<string, unknown>)[k] = v;
+  return Object.freeze(f);
 }

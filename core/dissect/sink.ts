@@ -147,15 +147,19 @@ export class FilterSink implements FieldSink {
   private readonly counts: Int32Array;
   private readonly sourceBytes: Uint8Array[] = [];
   private source = 0;
-  private readonly touched: number[] = [];
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
   // Open subtrees as (id, index) pairs, so a protocol's length can be fixed once known; -1 = unwanted.
-  private readonly open: number[] = [];
+  // A preallocated stack with an explicit depth: resizing an array's length is slow.
+  private open = new Int32Array(256);
+  depth = 0;
   private lastId = -1;
   private lastIndex = -1;
 
   constructor(fields: Iterable<FieldDef>, idLimit: number) {
     this.wanted = new Uint8Array(idLimit);
     this.counts = new Int32Array(idLimit);
+    this.touched = new Int32Array(idLimit);
     this.values = new Array(idLimit);
     this.offsets = new Array(idLimit);
     this.lengths = new Array(idLimit);
@@ -184,7 +188,7 @@ export class FilterSink implements FieldSink {
     const n = this.counts[id];
     this.lastId = id;
     this.lastIndex = n;
-    if (n === 0) this.touched.push(id);
+    if (n === 0) this.touched[this.touchedCount++] = id;
     this.values[id][n] = value;
     this.offsets[id][n] = offset;
     this.lengths[id][n] = length;
@@ -214,32 +218,37 @@ export class FilterSink implements FieldSink {
   }
 
   enter(): void {
-    this.open.push(this.lastId, this.lastIndex);
+    const n = this.depth * 2;
+    if (n + 2 > this.open.length) {
+      const grown = new Int32Array(this.open.length * 2);
+      grown.set(this.open);
+      this.open = grown;
+    }
+    this.open[n] = this.lastId;
+    this.open[n + 1] = this.lastIndex;
+    this.depth++;
   }
 
   leave(): void {
-    this.open.length = Math.max(0, this.open.length - 2);
-  }
-
-  get depth(): number {
-    return this.open.length / 2;
+    if (this.depth > 0) this.depth--;
   }
 
   unwindTo(depth: number): void {
-    if (this.open.length > depth * 2) this.open.length = depth * 2;
+    if (this.depth > depth) this.depth = depth;
   }
 
   label(): void {}
 
   setOpenLength(length: number): void {
-    const n = this.open.length;
+    const n = this.depth * 2;
     if (n >= 2 && this.open[n - 2] >= 0) this.lengths[this.open[n - 2]][this.open[n - 1]] = length;
   }
 
   reset(): void {
-    for (const id of this.touched) this.counts[id] = 0;
-    this.touched.length = 0;
-    this.open.length = 0;
+    const touched = this.touched;
+    for (let i = 0; i < this.touchedCount; i++) this.counts[touched[i]] = 0;
+    this.touchedCount = 0;
+    this.depth = 0;
     this.lastId = -1;
     this.source = 0;
     this.seq = 0;

@@ -86,6 +86,10 @@ export class DissectorTables {
    * called) the way a tvbuff exception does in Wireshark: the tree gets a Malformed or Short marker.
    */
   run(ctx: DissectContext, m: ProtocolModule, offset: number, end: number, data: unknown): void {
+    // A pruned filter pass skips protocols whose whole sub-tree can add no wanted field; the
+    // caller still sees the hand-off as taken.
+    const skip = ctx.skip;
+    if (skip !== null && skip[m.proto.id] === 1) return;
     const outer = ctx.currentProtocol;
     ctx.currentProtocol = m.abbrev;
     const depth = ctx.sink.depth;
@@ -99,6 +103,64 @@ export class DissectorTables {
     } finally {
       ctx.currentProtocol = outer;
     }
+  }
+
+  /**
+   * Protocols a filter pass wanting only `wanted` may skip, as a mask indexed by the protocol
+   * item's field id (1 = skip), or null when nothing may be skipped. A protocol is needed when it
+   * or anything it can reach through the tables, heuristics and by-name calls it declares adds a
+   * wanted field; undeclared protocols are always needed. `_ws.*` and frame.protocols turn pruning
+   * off (every protocol contributes to them), as do Ethernet/VLAN padding and trailers (they
+   * depend on the length the network layer reports back).
+   */
+  pruneMask(wanted: Iterable<FieldDef>, idLimit: number): Uint8Array | null {
+    const want = new Uint8Array(idLimit);
+    for (const f of wanted) {
+      if (f.protocol === '_ws' || f.abbrev === 'frame.protocols') return null;
+      if (f.abbrev === 'eth.padding' || f.abbrev === 'eth.trailer' || f.protocol === 'vlan') return null;
+      want[f.id] = 1;
+    }
+    const modules = [...this.byName.values()];
+    const owns = (m: ProtocolModule): boolean => {
+      if (want[m.proto.id]) return true;
+      for (const f of Object.values(m.fields)) if (want[f.id]) return true;
+      for (const f of m.calls?.fields ?? []) if (want[f.id]) return true;
+      return false;
+    };
+    const edges = new Map<ProtocolModule, ProtocolModule[]>();
+    for (const m of modules) {
+      const out: ProtocolModule[] = [];
+      for (const t of m.calls?.tables ?? []) {
+        for (const target of this.byKey.get(t)?.values() ?? []) out.push(target);
+        for (const h of this.heuristics.get(t) ?? []) out.push(h.module);
+      }
+      for (const name of m.calls?.protocols ?? []) {
+        const target = this.byName.get(name);
+        if (target) out.push(target);
+      }
+      edges.set(m, out);
+    }
+    const needed = new Set<ProtocolModule>();
+    for (const m of modules) if (m.calls === null || owns(m)) needed.add(m);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const m of modules) {
+        if (needed.has(m)) continue;
+        if (edges.get(m)!.some((t) => needed.has(t))) {
+          needed.add(m);
+          changed = true;
+        }
+      }
+    }
+    const skip = new Uint8Array(idLimit);
+    let any = false;
+    for (const m of modules) {
+      if (!needed.has(m) && m.abbrev !== 'frame') {
+        skip[m.proto.id] = 1;
+        any = true;
+      }
+    }
+    return any ? skip : null;
   }
 
   private markBounds(ctx: DissectContext, m: ProtocolModule, e: BoundsError): void {

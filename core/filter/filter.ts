@@ -1,4 +1,4 @@
-import type { CaptureSession } from '../dissect/engine.ts';
+import type { CaptureSession, DissectionEngine } from '../dissect/engine.ts';
 import { fieldIdLimit, type FieldDef } from '../dissect/field.ts';
 import type { FrameRecord } from '../dissect/frame-record.ts';
 import type { FieldRegistry } from '../dissect/registry.ts';
@@ -87,6 +87,14 @@ export class FilterRunner {
     idLimit: number = fieldIdLimit(),
   ) {
     this.sink = new FilterSink(filter.fields, idLimit);
+  }
+
+  /**
+   * A session pruned for this filter: it skips protocols that can add none of the filter's
+   * fields, so it serves this runner's passes only (never trees or other filters).
+   */
+  newSession(engine: DissectionEngine): CaptureSession {
+    return engine.newSession({ wanted: this.filter.fields });
   }
 
   /** Dissects `frame` in `session` (frames in order on a first pass) and tests it. */

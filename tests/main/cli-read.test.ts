@@ -44,7 +44,7 @@ describe('underlay read', () => {
 
   it('prints the protocol tree with -V', () => {
     const ours = underlay(['read', file, '-V', '-c', '1']).stdout;
-    expect(ours).toMatch(/^Frame 1: 142 bytes on wire \(1136 bits\)/);
+    expect(ours).toMatch(/^Frame 1: 142 bytes on wire \(1136 bits\)/m);
     expect(ours).toContain('\nGeneric Network Virtualization Encapsulation');
     expect(ours).toContain('    Destination Port: 6081\n');
   });

@@ -81,13 +81,7 @@ const FIELDS: readonly string[] = [
 const FIELD_DIFFERENCES: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /** Differences after a first pass, against `tshark -2` (same rules). */
-const FIELD_DIFFERENCES_TWO_PASS: ReadonlyMap<string, string> = new Map<string, string>([
-  [
-    '1:frame.time_delta',
-    'core bug: re-dissecting frame 1 after a full pass gives the time since the LAST frame of the capture ' +
-      '(ours -0.204012345, tshark 0.000000000); frame.time_delta of frame 1 must stay 0',
-  ],
-]);
+const FIELD_DIFFERENCES_TWO_PASS: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /**
  * tcp.completeness after a first pass: tshark -2 shows on every frame of a stream the stream's
@@ -96,16 +90,8 @@ const FIELD_DIFFERENCES_TWO_PASS: ReadonlyMap<string, string> = new Map<string, 
  */
 const COMPLETENESS = 'tcp.completeness';
 
-/** Summary-column differences, `frame:column` → why (same rules as FIELD_DIFFERENCES). */
-const BROADCAST_NAME =
-  "tshark resolves well-known MAC names by default (manuf: ff:ff:ff:ff:ff:ff is 'Broadcast') in the " +
-  'Source/Destination columns; our eth dissector sets the link-address columns with formatMac ' +
-  '(core/dissect/protocols/eth.ts, setLinkAddresses), not with the resolved name';
-const COLUMN_DIFFERENCES: ReadonlyMap<string, string> = new Map<string, string>([
-  ['1:_ws.col.Destination', BROADCAST_NAME],
-  ['3:_ws.col.Destination', BROADCAST_NAME],
-  ['151:_ws.col.Destination', BROADCAST_NAME],
-]);
+/** Summary-column differences, `frame:column` → why (none today). */
+const COLUMN_DIFFERENCES: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /**
  * Display filters: the frames tshark selects must be the frames we select; a filter tshark rejects

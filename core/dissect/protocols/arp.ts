@@ -188,6 +188,7 @@ function isAllZero(ctx: DissectContext, at: number, len: number): boolean {
  */
 export const arp = defineProtocol({
   abbrev: 'arp',
+  calls: {},
   name: 'Address Resolution Protocol',
   short: 'ARP',
   fields: F,

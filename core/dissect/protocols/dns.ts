@@ -131,6 +131,7 @@ function u32(ctx: DissectContext, at: number): number {
 
 export const dns = defineProtocol({
   abbrev: 'dns',
+  calls: {},
   name: 'Domain Name System',
   short: 'DNS',
   fields: F,

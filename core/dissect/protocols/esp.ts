@@ -48,6 +48,7 @@ interface EspState {
 
 export const esp = defineProtocol({
   abbrev: 'esp',
+  calls: {},
   name: 'Encapsulating Security Payload',
   short: 'ESP',
   fields: F,
@@ -69,8 +70,10 @@ export const esp = defineProtocol({
   },
 });
 
+const newEspState = (): EspState => ({ bySpi: new Map(), byFrame: new Map() });
+
 function sequenceAnalysis(ctx: DissectContext, spi: number, seq: number, offset: number): void {
-  const st = ctx.state.get<EspState>('esp', () => ({ bySpi: new Map(), byFrame: new Map() }));
+  const st = ctx.state.get<EspState>('esp', newEspState);
   const frame = ctx.frame.number;
   let prev: SpiStatus | null | undefined;
   if (frame > ctx.state.lastFrameNumber || !st.byFrame.has(frame)) {

@@ -7,10 +7,10 @@ import { ETHERTYPE_NAMES } from './names.ts';
 
 const F = defineFields('eth', {
   dst: { abbrev: 'eth.dst', name: 'Destination', type: 'ether' },
-  dstResolved: { abbrev: 'eth.dst_resolved', name: 'Destination (resolved)', type: 'string', generated: true },
+  dstResolved: { abbrev: 'eth.dst_resolved', name: 'Destination (resolved)', type: 'string', generated: true, hidden: true },
   src: { abbrev: 'eth.src', name: 'Source', type: 'ether' },
-  srcResolved: { abbrev: 'eth.src_resolved', name: 'Source (resolved)', type: 'string', generated: true },
-  addr: { abbrev: 'eth.addr', name: 'Address', type: 'ether', hidden: true },
+  srcResolved: { abbrev: 'eth.src_resolved', name: 'Source (resolved)', type: 'string', generated: true, hidden: true },
+  addr: { abbrev: 'eth.addr', name: 'Address', type: 'ether' },
   addrResolved: { abbrev: 'eth.addr_resolved', name: 'Address (resolved)', type: 'string', hidden: true },
   dstLg: lgBit('eth.dst.lg'),
   dstIg: igBit('eth.dst.ig'),
@@ -48,6 +48,7 @@ function igBit(abbrev: string) {
 /** Ethernet II: addresses with their bits, the EtherType hand-off, and padding after the payload. */
 export const eth = defineProtocol({
   abbrev: 'eth',
+  calls: { tables: ['ethertype'], protocols: ['data'] },
   name: 'Ethernet II',
   short: 'Ethernet',
   fields: F,
@@ -61,14 +62,14 @@ export const eth = defineProtocol({
     const src = ctx.uint(offset + EthernetField.src, 6);
     const type = ctx.u16(offset + EthernetField.ethertype);
     ctx.openProtocol(eth.proto, offset, ETHERNET_HEADER_LEN);
-    if (ctx.tree) ctx.label(`Ethernet II, Src: ${formatMac(src)}, Dst: ${formatMac(dst)}`);
+    if (ctx.tree) ctx.label(`Ethernet II, Src: ${macLabel(src)}, Dst: ${macLabel(dst)}`);
     addAddress(ctx, offset + EthernetField.dst, dst, F.dst, F.dstResolved, F.dstLg, F.dstIg);
     addAddress(ctx, offset + EthernetField.src, src, F.src, F.srcResolved, F.srcLg, F.srcIg);
     ctx.item(F.type, offset + EthernetField.ethertype, 2);
     ctx.leave();
     if (ctx.wantColumns) {
       ctx.setProtocolColumn('Ethernet');
-      ctx.setLinkAddresses(formatMac(src), formatMac(dst));
+      ctx.setLinkAddresses(resolvedName(src), resolvedName(dst));
     }
     const payload = offset + ETHERNET_HEADER_LEN;
     ctx.noteProtocol('ethertype');
@@ -98,6 +99,16 @@ function trailer(ctx: DissectContext, from: number, end: number): void {
   ctx.item(field, from, stop - from);
 }
 
+/** `02:00:00:00:00:01 (02:00:00:00:00:01)`: the address and its resolved name, as Wireshark labels it. */
+function macLabel(mac: number): string {
+  return `${formatMac(mac)} (${resolvedName(mac)})`;
+}
+
+/** The resolved name without a manufacturer database: `Broadcast`, or the address itself. */
+function resolvedName(mac: number): string {
+  return mac === 0xffffffffffff ? 'Broadcast' : formatMac(mac);
+}
+
 function allZero(b: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (b[i] !== 0) return false;
   return true;
@@ -113,11 +124,12 @@ function addAddress(
   ig: FieldDef,
 ): void {
   ctx.value(field, offset, 6, mac);
-  if (ctx.tree) ctx.label(`${field.name}: ${formatMac(mac)}`);
+  if (ctx.tree) ctx.label(`${field.name}: ${macLabel(mac)}`);
   ctx.enter();
-  if (ctx.sink.wants(resolved)) ctx.value(resolved, offset, 6, formatMac(mac));
+  if (ctx.sink.wants(resolved)) ctx.value(resolved, offset, 6, resolvedName(mac));
   ctx.value(F.addr, offset, 6, mac);
-  if (ctx.sink.wants(F.addrResolved)) ctx.value(F.addrResolved, offset, 6, formatMac(mac));
+  if (ctx.tree) ctx.label(`Address: ${macLabel(mac)}`);
+  if (ctx.sink.wants(F.addrResolved)) ctx.value(F.addrResolved, offset, 6, resolvedName(mac));
   ctx.item(lg, offset, 3);
   ctx.item(F.lg, offset, 3);
   ctx.item(ig, offset, 3);

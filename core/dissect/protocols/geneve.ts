@@ -115,6 +115,7 @@ function ethertypeName(type: number): string {
 
 export const geneve = defineProtocol({
   abbrev: 'geneve',
+  calls: { tables: ['ethertype'], protocols: ['data'], fields: [UNDERLAY.proto, ...Object.values(UNDERLAY.fields)] },
   name: 'Generic Network Virtualization Encapsulation',
   short: 'Geneve',
   fields: F,

@@ -215,6 +215,7 @@ function looksLikeHttp(ctx: DissectContext, offset: number, end: number): boolea
 
 export const http = defineProtocol({
   abbrev: 'http',
+  calls: { protocols: ['data-text-lines', 'data'] },
   name: 'Hypertext Transfer Protocol',
   short: 'HTTP',
   fields: F,
@@ -577,6 +578,7 @@ const TEXT = defineFields('data-text-lines', {});
 /** `Line-based text data`: a text body shown line by line (packet-text-media.c). */
 export const dataTextLines = defineProtocol({
   abbrev: 'data-text-lines',
+  calls: {},
   name: 'Line-based text data',
   short: 'Line-based text data',
   fields: TEXT,

@@ -163,8 +163,10 @@ function addMatched(conv: Conversation, frame: number, t: Transaction): void {
   else conv.matched.set(frame, [t]);
 }
 
+const newEchoTracker = () => new EchoTracker();
+
 function tracker(ctx: DissectContext): EchoTracker {
-  return ctx.state.get('icmp', () => new EchoTracker());
+  return ctx.state.get('icmp', newEchoTracker);
 }
 
 function reportedEnd(ctx: DissectContext, end: number): number {
@@ -183,6 +185,7 @@ function hex4(v: number): string {
  */
 export const icmp = defineProtocol({
   abbrev: 'icmp',
+  calls: { tables: ['icmp'], protocols: ['ip', 'data'] },
   name: 'Internet Control Message Protocol',
   short: 'ICMP',
   fields: F,

@@ -41,8 +41,10 @@ class PayloadInfo implements Ipv4PayloadInfo {
 const infoPool: PayloadInfo[] = [];
 let nesting = 0;
 
+const newReassembly = () => new Ipv4Reassembly();
+
 function reassembly(ctx: DissectContext): Ipv4Reassembly {
-  return ctx.state.get('ip', () => new Ipv4Reassembly());
+  return ctx.state.get('ip', newReassembly);
 }
 
 /** The end of the bytes as reported on the wire (past the captured bytes when a snap length cut them). */
@@ -83,6 +85,7 @@ function hex4(v: number): string {
  */
 export const ip = defineProtocol({
   abbrev: 'ip',
+  calls: { tables: ['ip.proto', 'ip'], protocols: ['ipv6', 'data'] },
   name: 'Internet Protocol Version 4',
   short: 'IPv4',
   fields: IP,

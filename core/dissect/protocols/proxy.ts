@@ -95,6 +95,7 @@ function isProxyV2(ctx: DissectContext, offset: number, end: number): boolean {
 
 export const proxy = defineProtocol({
   abbrev: 'proxy',
+  calls: {},
   name: 'PROXY Protocol',
   short: 'PROXY',
   fields: F,

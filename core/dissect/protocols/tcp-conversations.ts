@@ -7,12 +7,28 @@
  */
 
 export class EndpointPairMap<T> {
-  private readonly map = new Map<number, Map<number, T>>();
+  // Open addressing over the ordered key pair (linear probing): the keys are doubles above 2^31,
+  // which a Map would hash as heap numbers, slowly.
+  private keysA = new Float64Array(1024);
+  private keysB = new Float64Array(1024);
+  private values: (T | undefined)[] = new Array<T | undefined>(1024).fill(undefined);
+  private mask = 1023;
+  private size = 0;
 
   get(addrA: number, portA: number, addrB: number, portB: number): T | undefined {
-    const a = addrA * 65536 + portA;
-    const b = addrB * 65536 + portB;
-    return a <= b ? this.map.get(a)?.get(b) : this.map.get(b)?.get(a);
+    let a = addrA * 65536 + portA;
+    let b = addrB * 65536 + portB;
+    if (a > b) {
+      const t = a;
+      a = b;
+      b = t;
+    }
+    const mask = this.mask;
+    for (let i = slotOf(a, b) & mask; ; i = (i + 1) & mask) {
+      const v = this.values[i];
+      if (v === undefined) return undefined;
+      if (this.keysA[i] === a && this.keysB[i] === b) return v;
+    }
   }
 
   set(addrA: number, portA: number, addrB: number, portB: number, value: T): void {
@@ -23,10 +39,51 @@ export class EndpointPairMap<T> {
       a = b;
       b = t;
     }
-    let inner = this.map.get(a);
-    if (!inner) this.map.set(a, (inner = new Map()));
-    inner.set(b, value);
+    this.put(a, b, value);
   }
+
+  private put(a: number, b: number, value: T): void {
+    const mask = this.mask;
+    let i = slotOf(a, b) & mask;
+    for (; ; i = (i + 1) & mask) {
+      const v = this.values[i];
+      if (v === undefined) break;
+      if (this.keysA[i] === a && this.keysB[i] === b) {
+        this.values[i] = value;
+        return;
+      }
+    }
+    this.keysA[i] = a;
+    this.keysB[i] = b;
+    this.values[i] = value;
+    if (++this.size * 2 > mask) this.grow();
+  }
+
+  private grow(): void {
+    const { keysA, keysB, values } = this;
+    const capacity = values.length * 2;
+    this.keysA = new Float64Array(capacity);
+    this.keysB = new Float64Array(capacity);
+    this.values = new Array<T | undefined>(capacity).fill(undefined);
+    this.mask = capacity - 1;
+    this.size = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== undefined) this.put(keysA[i], keysB[i], v);
+    }
+  }
+}
+
+/** A hash of two keys below 2^48 (address * 2^16 + port). */
+function slotOf(a: number, b: number): number {
+  const alo = a % 4294967296 | 0;
+  const ahi = (a / 4294967296) | 0;
+  const blo = b % 4294967296 | 0;
+  const bhi = (b / 4294967296) | 0;
+  let h = Math.imul(alo ^ Math.imul(ahi, 0x27d4eb2d), 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 15) ^ blo, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ bhi, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**

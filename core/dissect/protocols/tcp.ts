@@ -78,6 +78,7 @@ const NO_SUBDISSECTION = TA.retransmission | TA.outOfOrder | TA.spuriousRetransm
  */
 export const tcp = defineProtocol({
   abbrev: 'tcp',
+  calls: { tables: ['tcp.port', 'tcp'], protocols: ['data'] },
   name: 'Transmission Control Protocol',
   short: 'TCP',
   fields: F,
@@ -490,22 +491,18 @@ function printAnalysis(ctx: DissectContext, offset: number, ta: TcpAcked, conv: 
   const fl = ta.flags;
   if (fl) {
     // Info prefixes are prepended one by one, so the last one printed comes first.
+    // (No closures here: this runs per frame with analysis flags.)
     let prefix = '';
-    const prepend = (text: string) => {
-      prefix = `${text} ${prefix}`;
-    };
     ctx.value(F.analysisFlags, offset, 0, null);
     if (tree) ctx.label('[TCP Analysis Flags]');
     if (ctx.tree) ctx.enter();
-    const note = (f: (typeof F)[keyof typeof F], severity: SeverityImport, message: string) =>
-      ctx.expert(severity, Group.sequence, message, offset, 0, f);
     if (fl & TA.reusedPorts) {
-      note(F.reusedPorts, Severity.note, 'A new tcp session is started with the same ports as an earlier session in this trace');
-      prepend('[TCP Port numbers reused]');
+      ctx.expert(Severity.note, Group.sequence, 'A new tcp session is started with the same ports as an earlier session in this trace', offset, 0, F.reusedPorts);
+      prefix = prepended(prefix, '[TCP Port numbers reused]');
     }
     if (fl & TA.retransmission) {
-      note(F.retransmission, Severity.note, 'This frame is a (suspected) retransmission');
-      prepend('[TCP Retransmission]');
+      ctx.expert(Severity.note, Group.sequence, 'This frame is a (suspected) retransmission', offset, 0, F.retransmission);
+      prefix = prepended(prefix, '[TCP Retransmission]');
       if (ta.rto) {
         ctx.value(F.rto, offset, 0, ctx.sink.wants(F.rto) ? BigInt(ta.rto) : null);
         if (tree) ctx.label(`[The RTO for this segment was: ${seconds(ta.rto)} seconds]`);
@@ -514,62 +511,62 @@ function printAnalysis(ctx: DissectContext, offset: number, ta: TcpAcked, conv: 
       }
     }
     if (fl & TA.fastRetransmission) {
-      note(F.fastRetransmission, Severity.note, 'This frame is a (suspected) fast retransmission');
-      note(F.retransmission, Severity.note, 'This frame is a (suspected) retransmission');
-      prepend('[TCP Fast Retransmission]');
+      ctx.expert(Severity.note, Group.sequence, 'This frame is a (suspected) fast retransmission', offset, 0, F.fastRetransmission);
+      ctx.expert(Severity.note, Group.sequence, 'This frame is a (suspected) retransmission', offset, 0, F.retransmission);
+      prefix = prepended(prefix, '[TCP Fast Retransmission]');
     }
     if (fl & TA.spuriousRetransmission) {
-      note(F.spuriousRetransmission, Severity.note, 'This frame is a (suspected) spurious retransmission');
-      note(F.retransmission, Severity.note, 'This frame is a (suspected) retransmission');
-      prepend('[TCP Spurious Retransmission]');
+      ctx.expert(Severity.note, Group.sequence, 'This frame is a (suspected) spurious retransmission', offset, 0, F.spuriousRetransmission);
+      ctx.expert(Severity.note, Group.sequence, 'This frame is a (suspected) retransmission', offset, 0, F.retransmission);
+      prefix = prepended(prefix, '[TCP Spurious Retransmission]');
     }
     if (fl & TA.outOfOrder) {
-      note(F.outOfOrder, Severity.warning, 'This frame is a (suspected) out-of-order segment');
-      prepend('[TCP Out-Of-Order]');
+      ctx.expert(Severity.warning, Group.sequence, 'This frame is a (suspected) out-of-order segment', offset, 0, F.outOfOrder);
+      prefix = prepended(prefix, '[TCP Out-Of-Order]');
     }
     if (fl & TA.lostPacket) {
-      note(F.lostSegment, Severity.warning, 'Previous segment(s) not captured (common at capture start)');
-      prepend('[TCP Previous segment not captured]');
+      ctx.expert(Severity.warning, Group.sequence, 'Previous segment(s) not captured (common at capture start)', offset, 0, F.lostSegment);
+      prefix = prepended(prefix, '[TCP Previous segment not captured]');
     }
     if (fl & TA.ackLostPacket) {
-      note(F.ackLostSegment, Severity.warning, "ACKed segment that wasn't captured (common at capture start)");
-      prepend('[TCP ACKed unseen segment]');
+      ctx.expert(Severity.warning, Group.sequence, "ACKed segment that wasn't captured (common at capture start)", offset, 0, F.ackLostSegment);
+      prefix = prepended(prefix, '[TCP ACKed unseen segment]');
     }
     if (fl & TA.windowUpdate) {
-      note(F.windowUpdate, Severity.chat, 'TCP window update');
-      prepend('[TCP Window Update]');
+      ctx.expert(Severity.chat, Group.sequence, 'TCP window update', offset, 0, F.windowUpdate);
+      prefix = prepended(prefix, '[TCP Window Update]');
     }
     if (fl & TA.windowFull) {
-      note(F.windowFull, Severity.warning, 'TCP window specified by the receiver is now completely full');
-      prepend('[TCP Window Full]');
+      ctx.expert(Severity.warning, Group.sequence, 'TCP window specified by the receiver is now completely full', offset, 0, F.windowFull);
+      prefix = prepended(prefix, '[TCP Window Full]');
     }
     if (fl & TA.keepAlive) {
-      note(F.keepAlive, Severity.note, 'TCP keep-alive segment');
-      prepend('[TCP Keep-Alive]');
+      ctx.expert(Severity.note, Group.sequence, 'TCP keep-alive segment', offset, 0, F.keepAlive);
+      prefix = prepended(prefix, '[TCP Keep-Alive]');
     }
     if (fl & TA.keepAliveAck) {
-      note(F.keepAliveAck, Severity.note, 'ACK to a TCP keep-alive segment');
-      prepend('[TCP Keep-Alive ACK]');
+      ctx.expert(Severity.note, Group.sequence, 'ACK to a TCP keep-alive segment', offset, 0, F.keepAliveAck);
+      prefix = prepended(prefix, '[TCP Keep-Alive ACK]');
     }
     // Zero-window verdicts exclude duplicate ACKs (those need a non-zero window), so the order
     // between the two groups never shows.
     if (fl & TA.zeroWindowProbe) {
-      note(F.zeroWindowProbe, Severity.note, 'TCP Zero Window Probe');
-      prepend('[TCP ZeroWindowProbe]');
+      ctx.expert(Severity.note, Group.sequence, 'TCP Zero Window Probe', offset, 0, F.zeroWindowProbe);
+      prefix = prepended(prefix, '[TCP ZeroWindowProbe]');
     }
     if (fl & TA.zeroWindow) {
-      note(F.zeroWindow, Severity.warning, 'TCP Zero Window segment');
-      prepend('[TCP ZeroWindow]');
+      ctx.expert(Severity.warning, Group.sequence, 'TCP Zero Window segment', offset, 0, F.zeroWindow);
+      prefix = prepended(prefix, '[TCP ZeroWindow]');
     }
     if (fl & TA.zeroWindowProbeAck) {
-      note(F.zeroWindowProbeAck, Severity.note, 'ACK to a TCP Zero Window Probe');
-      prepend('[TCP ZeroWindowProbeAck]');
+      ctx.expert(Severity.note, Group.sequence, 'ACK to a TCP Zero Window Probe', offset, 0, F.zeroWindowProbeAck);
+      prefix = prepended(prefix, '[TCP ZeroWindowProbeAck]');
     }
     const dup = ta.dupackNum !== 0;
     if (dup && fl & TA.duplicateAck) {
       ctx.value(F.duplicateAck, offset, 0, null);
       if (tree) ctx.label('[This is a TCP duplicate ack]');
-      prepend(`[TCP Dup ACK ${ta.dupackFrame}#${ta.dupackNum}]`);
+      prefix = prepended(prefix, `[TCP Dup ACK ${ta.dupackFrame}#${ta.dupackNum}]`);
     }
     if (ctx.tree) ctx.leave();
     // The duplicate ACK number and frame sit beside the flags, in the analysis tree.
@@ -585,6 +582,11 @@ function printAnalysis(ctx: DissectContext, offset: number, ta: TcpAcked, conv: 
     if (ctx.wantColumns && prefix) ctx.setInfo(prefix + ctx.columns.info);
   }
   if (ctx.tree) ctx.leave();
+}
+
+/** Info prefixes are prepended one by one, so the last one printed comes first. */
+function prepended(prefix: string, text: string): string {
+  return `${text} ${prefix}`;
 }
 
 /** Throws like a read past the reported end of the segment when it is shorter than `length`. */

@@ -100,6 +100,7 @@ function traceroute(ctx: DissectContext, port: number, offset: number): void {
  */
 export const udp = defineProtocol({
   abbrev: 'udp',
+  calls: { tables: ['udp.port', 'udp'], protocols: ['data'] },
   name: 'User Datagram Protocol',
   short: 'UDP',
   fields: F,

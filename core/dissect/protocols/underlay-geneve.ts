@@ -29,6 +29,7 @@ const FIELDS = defineFields('underlay', {
 /** The `underlay` pseudo-protocol: registered for its fields; Geneve's dissector fills them. */
 export const UNDERLAY = defineProtocol({
   abbrev: 'underlay',
+  calls: {},
   name: 'Underlay Geneve Options',
   short: 'Underlay',
   fields: FIELDS,

@@ -50,6 +50,7 @@ export function frameVlanId(ctx: DissectContext): number {
 /** IEEE 802.1Q: the tag, then the EtherType hand-off; what the payload leaves over is padding. */
 export const vlan = defineProtocol({
   abbrev: 'vlan',
+  calls: { tables: ['ethertype'], protocols: ['data'] },
   name: '802.1Q Virtual LAN',
   short: 'VLAN',
   fields: F,

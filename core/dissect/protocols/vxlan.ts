@@ -31,6 +31,7 @@ const F = defineFields('vxlan', {
 
 export const vxlan = defineProtocol({
   abbrev: 'vxlan',
+  calls: { protocols: ['eth', 'data'] },
   name: 'Virtual eXtensible Local Area Network',
   short: 'VXLAN',
   fields: F,

@@ -1,0 +1,36 @@
+/**
+ * One read+filter pass over a capture file, in its own process so its peak memory is its own.
+ * Usage: node --import tsx filter-pass.ts FILE FILTER
+ * Prints one JSON line: matched count, a hash of the matching frame numbers, seconds, max RSS.
+ */
+import { createDefaultEngine } from '../../../core/dissect/protocols/index.ts';
+import { compileFilter, FilterRunner } from '../../../core/filter/index.ts';
+import { readCaptureFileSync } from '../../../main/capture-file.ts';
+
+const [file, text] = process.argv.slice(2);
+const engine = createDefaultEngine();
+const compiled = compileFilter(text, engine.fields);
+if (!compiled.ok) {
+  console.error(compiled.error.message);
+  process.exit(2);
+}
+const runner = new FilterRunner(compiled.filter);
+// A session for this pass only: it may skip protocols that can never add a field the filter needs.
+const session = runner.newSession(engine);
+let matched = 0;
+let frames = 0;
+let hash = 0;
+const start = process.hrtime.bigint();
+const summary = readCaptureFileSync(file, (rec) => {
+  frames++;
+  if (runner.run(session, rec)) {
+    matched++;
+    hash = (Math.imul(hash, 31) + rec.number) | 0;
+  }
+});
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+if (summary.error) {
+  console.error(summary.error.message);
+  process.exit(2);
+}
+console.log(JSON.stringify({ frames, matched, hash, seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
