@@ -45,7 +45,7 @@ const frames: { bytes: Uint8Array; tsSec: number; tsNsec: number; comment: strin
 generateFabricTraffic(FRAMES, SEED, (bytes, _linkType, tsSec, tsNsec, comment, iface) => {
   frames.push({ bytes: bytes.slice(), tsSec, tsNsec, comment, iface: iface ?? 0 });
 });
-const interfaces = Math.max(...frames.map((f) => f.iface)) + 1;
+const interfaces = frames.reduce((n, f) => Math.max(n, f.iface + 1), 0);
 const writeRates: number[] = [];
 let writtenBytes = 0;
 for (let run = 0; run < RUNS; run++) {
