@@ -48,14 +48,9 @@ export async function readCaptureFile(path: string, onRecord: RecordCallback, op
       } catch (e) {
         return ioFailure(reader, e);
       }
-      if (n === 0) break;
-      reader.push(n === size ? chunk : chunk.subarray(0, n));
-      reader.read(onRecord);
-      if (reader.error) return summary(reader);
+      if (n === 0) return finish(reader, onRecord);
+      if (feed(reader, chunk, n, onRecord)) return summary(reader);
     }
-    reader.end();
-    reader.read(onRecord);
-    return summary(reader);
   } finally {
     await file.close().catch(() => undefined);
   }
@@ -80,17 +75,26 @@ export function readCaptureFileSync(path: string, onRecord: RecordCallback, opti
       } catch (e) {
         return ioFailure(reader, e);
       }
-      if (n === 0) break;
-      reader.push(n === size ? chunk : chunk.subarray(0, n));
-      reader.read(onRecord);
-      if (reader.error) return summary(reader);
+      if (n === 0) return finish(reader, onRecord);
+      if (feed(reader, chunk, n, onRecord)) return summary(reader);
     }
-    reader.end();
-    reader.read(onRecord);
-    return summary(reader);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Hands `n` bytes read into `chunk` to the reader and drains its records; true when it failed. */
+function feed(reader: AnyCaptureReader, chunk: Uint8Array, n: number, onRecord: RecordCallback): boolean {
+  reader.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+  reader.read(onRecord);
+  return reader.error !== null;
+}
+
+/** End of file: the reader reports a block cut short, and the last records are drained. */
+function finish(reader: AnyCaptureReader, onRecord: RecordCallback): CaptureFileSummary {
+  reader.end();
+  reader.read(onRecord);
+  return summary(reader);
 }
 
 /** A pcapng writer streaming to `path`; `close()` flushes and closes the file. */

@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random streams for the simulation: nothing in core may use `Math.random()`.
+ * Seeded pseudo-random streams for the simulation: core draws every random number from here (lint bans the global one).
  *
  * Generator: xoshiro128** 1.1 (Blackman & Vigna, 2018). 128-bit state, period 2^128 − 1, passes
  * BigCrush and PractRand to many terabytes; only 32-bit integer operations (`Math.imul`, shifts,
