@@ -1,0 +1,114 @@
+/**
+ * The flow key of an IPv4 packet: what security groups, network ACLs, connection tracking and ECMP
+ * look at. Read straight from the bytes into a caller-owned object, so the per-packet path
+ * allocates nothing: `readFlow(bytes, ipOffset, key)` fills `key` and says whether it could.
+ *
+ * Ports are 0 for protocols without them. For ICMP, `icmpType`/`icmpCode` are set and `icmpId` is
+ * the echo identifier (0 for other messages); for non-first fragments the transport fields are
+ * unknown and left 0 (`fragment` tells why).
+ */
+import { readIpv4, type Ipv4 } from '../base/addr.ts';
+
+export interface FlowKey {
+  protocol: number;
+  src: Ipv4;
+  dst: Ipv4;
+  srcPort: number;
+  dstPort: number;
+  icmpType: number;
+  icmpCode: number;
+  icmpId: number;
+  /** IPv4 total length (header + payload). */
+  ipLength: number;
+  ipHeaderLength: number;
+  ttl: number;
+  dontFragment: boolean;
+  /** 'none', 'first' (MF set, offset 0) or 'later' (offset > 0: no transport header present). */
+  fragment: 'none' | 'first' | 'later';
+}
+
+export function newFlowKey(): FlowKey {
+  return { protocol: 0, src: 0, dst: 0, srcPort: 0, dstPort: 0, icmpType: -1, icmpCode: -1, icmpId: 0, ipLength: 0, ipHeaderLength: 0, ttl: 0, dontFragment: false, fragment: 'none' };
+}
+
+export const PROTO_ICMP = 1;
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+
+/**
+ * Fills `key` from the IPv4 header at `bytes[at]`. Returns false (key unspecified) when the header
+ * is not a well-formed IPv4 header whose total length fits in `bytes`; a transport header cut
+ * short leaves its ports 0 rather than failing, as a firewall would see "no ports".
+ */
+export function readFlow(bytes: Uint8Array, at: number, key: FlowKey): boolean {
+  if (bytes.length - at < 20) return false;
+  const vihl = bytes[at];
+  if (vihl >>> 4 !== 4) return false;
+  const ihl = (vihl & 0x0f) * 4;
+  const total = (bytes[at + 2] << 8) | bytes[at + 3];
+  if (ihl < 20 || total < ihl || at + total > bytes.length) return false;
+  const flagsFrag = (bytes[at + 6] << 8) | bytes[at + 7];
+  const offset = flagsFrag & 0x1fff;
+  key.protocol = bytes[at + 9];
+  key.src = readIpv4(bytes, at + 12);
+  key.dst = readIpv4(bytes, at + 16);
+  key.ipLength = total;
+  key.ipHeaderLength = ihl;
+  key.ttl = bytes[at + 8];
+  key.dontFragment = (flagsFrag & 0x4000) !== 0;
+  key.fragment = offset !== 0 ? 'later' : (flagsFrag & 0x2000) !== 0 ? 'first' : 'none';
+  key.srcPort = 0;
+  key.dstPort = 0;
+  key.icmpType = -1;
+  key.icmpCode = -1;
+  key.icmpId = 0;
+  if (offset !== 0) return true;
+  const l4 = at + ihl;
+  const l4Len = total - ihl;
+  if ((key.protocol === PROTO_TCP || key.protocol === PROTO_UDP) && l4Len >= 4) {
+    key.srcPort = (bytes[l4] << 8) | bytes[l4 + 1];
+    key.dstPort = (bytes[l4 + 2] << 8) | bytes[l4 + 3];
+  } else if (key.protocol === PROTO_ICMP && l4Len >= 2) {
+    key.icmpType = bytes[l4];
+    key.icmpCode = bytes[l4 + 1];
+    if ((key.icmpType === 0 || key.icmpType === 8) && l4Len >= 6) key.icmpId = (bytes[l4 + 4] << 8) | bytes[l4 + 5];
+  }
+  return true;
+}
+
+/** Copies every field of `from` into `to`. */
+export function copyFlow(from: FlowKey, to: FlowKey): void {
+  Object.assign(to, from);
+}
+
+/**
+ * A 32-bit hash of the 5-tuple, the same for a packet whatever object holds it (FNV-1a over the
+ * fields, finished with murmur's fmix). `ordered` sorts the two endpoints first, so both directions
+ * of a flow hash alike (ordered-flow hashing, for symmetric paths).
+ */
+export function flowHash(key: FlowKey, seed = 0, ordered = false): number {
+  let a = key.src;
+  let b = key.dst;
+  let pa = key.srcPort;
+  let pb = key.dstPort;
+  if (ordered && (a > b || (a === b && pa > pb))) {
+    a = key.dst;
+    b = key.src;
+    pa = key.dstPort;
+    pb = key.srcPort;
+  }
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  h = Math.imul(h ^ key.protocol, 0x01000193);
+  h = Math.imul(h ^ (a >>> 16), 0x01000193);
+  h = Math.imul(h ^ (a & 0xffff), 0x01000193);
+  h = Math.imul(h ^ (b >>> 16), 0x01000193);
+  h = Math.imul(h ^ (b & 0xffff), 0x01000193);
+  h = Math.imul(h ^ pa, 0x01000193);
+  h = Math.imul(h ^ pb, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
