@@ -1,0 +1,326 @@
+/**
+ * The frames captured at every capture point of a world, kept in bounded memory.
+ *
+ * Bytes go to a chunked arena: each frame is copied to the end of the current chunk (4 MiB by
+ * default); a frame that does not fit opens a new chunk, and a frame larger than a chunk gets a
+ * chunk of its own. Metadata goes to typed-array columns (FrameIndex). Recording a frame is one
+ * `set` of its bytes plus a dozen typed-array stores: no object is allocated per frame.
+ *
+ * Ring-buffer bound: chunk bytes plus the metadata of the frames kept (FRAME_META_BYTES each) stay
+ * within `maxBytes`. When a new chunk or frame would pass it, the oldest chunk is evicted with
+ * every frame whose bytes it holds (frames fill chunks in order, so those are the oldest frames). Frame numbers are absolute and never reused:
+ * frame n is still frame n after eviction, and asking for an evicted frame answers null.
+ *
+ * `bytes` handed out by `frame`/`read` are views into the arena, valid until that frame is evicted
+ * (its chunk is then reused for new frames): copy what you keep across further recording.
+ */
+import type { RuleRef, VerdictKind } from '../verdict.ts';
+import { type CaptureDirection, type CapturePoint, type CapturePointSpec, DIRECTION_CODE, directionOf, VERDICTS, verdictCode } from './capture-point.ts';
+import { FRAME_META_BYTES, FrameIndex } from './frame-index.ts';
+import { RuleTable, StringTable } from './intern.ts';
+
+export interface CaptureStoreOptions {
+  /** Memory bound for frame bytes and metadata (default 256 MiB). */
+  readonly maxBytes?: number;
+  /** Arena chunk size (default 4 MiB, or maxBytes / 8 when that is smaller, so eviction stays fine-grained). */
+  readonly chunkSize?: number;
+  /** Keep at most this many bytes of each frame (its original length is kept); 0 = whole frames (default). */
+  readonly snaplen?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+const MIN_CHUNK_SIZE = 4096;
+
+/** One captured frame. `bytes` is a view into the arena (see the file comment). */
+export interface CapturedFrame {
+  /** Absolute 1-based frame number (Wireshark's No.). */
+  readonly number: number;
+  readonly pointId: number;
+  /** Simulation time in integer nanoseconds. */
+  readonly timeNs: number;
+  /** The captured bytes, possibly cut by the snap length. */
+  readonly bytes: Uint8Array;
+  readonly originalLength: number;
+  readonly traceId: number;
+  readonly hop: number;
+  readonly verdict: VerdictKind;
+  readonly reason: string | null;
+  readonly direction: CaptureDirection;
+  readonly rule: RuleRef | null;
+}
+
+/** A record `read` fills in place, so scans over many frames allocate nothing but the bytes view. */
+export type MutableCapturedFrame = { -readonly [K in keyof CapturedFrame]: CapturedFrame[K] };
+
+export function emptyFrame(): MutableCapturedFrame {
+  return { number: 0, pointId: 0, timeNs: 0, bytes: EMPTY, originalLength: 0, traceId: 0, hop: 0, verdict: 'forward', reason: null, direction: 'in', rule: null };
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class CaptureStore {
+  readonly maxBytes: number;
+  readonly chunkSize: number;
+  readonly snaplen: number;
+
+  private readonly pointList: CapturePoint[] = [];
+  private readonly index = new FrameIndex(256);
+  private readonly reasons = new StringTable();
+  private readonly rules = new RuleTable();
+
+  // The arena: chunks oldest first; chunkFirst[i] is the number of the first frame in chunks[i].
+  private chunks: Uint8Array[] = [];
+  private chunkFirst: number[] = [];
+  /** Sequence number of chunks[0]; frames store sequence numbers, which eviction does not shift. */
+  private firstChunkSeq = 0;
+  private current: Uint8Array = EMPTY;
+  private used = 0;
+  private chunkBytes = 0;
+
+  private last = 0;
+  private first = 1;
+  private gen = 0;
+
+  constructor(options: CaptureStoreOptions = {}) {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!(Number.isSafeInteger(maxBytes) && maxBytes >= MIN_CHUNK_SIZE)) throw new RangeError(`CaptureStore: maxBytes must be an integer ≥ ${MIN_CHUNK_SIZE}, got ${maxBytes}`);
+    const chunkSize = options.chunkSize ?? Math.max(MIN_CHUNK_SIZE, Math.min(DEFAULT_CHUNK_SIZE, Math.floor(maxBytes / 8)));
+    if (!(Number.isSafeInteger(chunkSize) && chunkSize > 0 && chunkSize <= maxBytes && chunkSize <= 0xffffffff)) {
+      throw new RangeError(`CaptureStore: chunkSize must be an integer in [1, maxBytes], got ${chunkSize}`);
+    }
+    const snaplen = options.snaplen ?? 0;
+    if (!(Number.isSafeInteger(snaplen) && snaplen >= 0)) throw new RangeError(`CaptureStore: snaplen must be a non-negative integer, got ${snaplen}`);
+    this.maxBytes = maxBytes;
+    this.chunkSize = chunkSize;
+    this.snaplen = snaplen;
+  }
+
+  // ---- capture points
+
+  /** Declares a capture point; returns its id (0, 1, 2 … in order). */
+  addPoint(spec: CapturePointSpec): number {
+    const id = this.pointList.length;
+    this.pointList.push({ id, name: spec.name, description: spec.description, kind: spec.kind });
+    return id;
+  }
+
+  get points(): readonly CapturePoint[] {
+    return this.pointList;
+  }
+
+  point(id: number): CapturePoint {
+    const p = this.pointList[id];
+    if (p === undefined) throw new RangeError(`CaptureStore: no capture point ${id}`);
+    return p;
+  }
+
+  // ---- counters
+
+  /** Frames recorded so far: the number of the newest frame (0 when none). */
+  get count(): number {
+    return this.last;
+  }
+
+  /** Number of the oldest frame still held (count + 1 when none is). */
+  get firstAvailable(): number {
+    return this.first;
+  }
+
+  /** Frames held now. */
+  get available(): number {
+    return this.last - this.first + 1;
+  }
+
+  /** Frames evicted to stay within maxBytes. */
+  get droppedFrames(): number {
+    return this.first - 1;
+  }
+
+  /** Bumped by `clear`: frame numbers restart, so whoever cached frame numbers must drop them. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /**
+   * What `maxBytes` bounds: arena chunks plus the metadata of the frames kept. Always ≤ maxBytes,
+   * unless a single frame is larger than the whole budget.
+   */
+  get usedBytes(): number {
+    return this.chunkBytes + this.available * FRAME_META_BYTES;
+  }
+
+  /** Memory allocated now: chunks plus the metadata columns' capacity (a power of two ≥ the frames kept). */
+  get memoryBytes(): number {
+    return this.chunkBytes + this.index.bytes;
+  }
+
+  // ---- recording
+
+  /**
+   * Records a frame; `bytes` are lent and copied (cut to the snap length). Returns its number.
+   * The hot path of a capture: allocates nothing except when a new chunk is needed.
+   */
+  record(
+    pointId: number,
+    timeNs: number,
+    bytes: Uint8Array,
+    traceId: number,
+    hop: number,
+    verdict: VerdictKind,
+    reason: string | null,
+    direction: CaptureDirection,
+    rule: RuleRef | null,
+  ): number {
+    if (pointId >= this.pointList.length || pointId < 0) throw new RangeError(`CaptureStore: no capture point ${pointId}`);
+    const orig = bytes.length;
+    const snap = this.snaplen;
+    const cap = snap !== 0 && orig > snap ? snap : orig;
+    if (this.used + cap > this.current.length || this.current === EMPTY) this.openChunk(cap);
+    else if (this.overBudget(0)) this.makeRoomForMetadata(cap);
+    const at = this.used;
+    const chunk = this.current;
+    if (cap === orig) chunk.set(bytes, at);
+    else for (let i = 0; i < cap; i++) chunk[at + i] = bytes[i]; // a subarray would allocate
+    this.used = at + cap;
+
+    const n = this.last + 1;
+    const ix = this.index;
+    if (n - this.first >= ix.capacity) ix.grow(this.first, this.last);
+    const s = ix.slot(n);
+    ix.time[s] = timeNs;
+    ix.point[s] = pointId;
+    ix.chunk[s] = this.firstChunkSeq + this.chunks.length - 1;
+    ix.offset[s] = at;
+    ix.capLen[s] = cap;
+    ix.origLen[s] = orig;
+    ix.trace[s] = traceId;
+    ix.hop[s] = hop;
+    ix.verdict[s] = verdictCode(verdict);
+    ix.direction[s] = DIRECTION_CODE[direction];
+    ix.reason[s] = reason === null ? 0 : this.reasons.intern(reason);
+    ix.rule[s] = rule === null ? 0 : this.rules.intern(rule);
+    this.last = n;
+    return n;
+  }
+
+  /** Forgets every frame; numbering restarts at 1 (points stay). */
+  clear(): void {
+    this.chunks = [];
+    this.chunkFirst = [];
+    this.firstChunkSeq = 0;
+    this.current = EMPTY;
+    this.used = 0;
+    this.chunkBytes = 0;
+    this.last = 0;
+    this.first = 1;
+    this.gen++;
+  }
+
+  // ---- access
+
+  /** True when frame `n` is held (recorded and not evicted). */
+  has(n: number): boolean {
+    return Number.isInteger(n) && n >= this.first && n <= this.last;
+  }
+
+  /** Frame `n`, or null when it was evicted or not recorded yet. */
+  frame(n: number): CapturedFrame | null {
+    const f = emptyFrame();
+    return this.read(n, f) ? f : null;
+  }
+
+  /** Fills `into` with frame `n`; false (and `into` untouched) when it is not held. */
+  read(n: number, into: MutableCapturedFrame): boolean {
+    if (!this.has(n)) return false;
+    const ix = this.index;
+    const s = ix.slot(n);
+    into.number = n;
+    into.pointId = ix.point[s];
+    into.timeNs = ix.time[s];
+    into.bytes = this.bytesAt(s);
+    into.originalLength = ix.origLen[s];
+    into.traceId = ix.trace[s];
+    into.hop = ix.hop[s];
+    into.verdict = VERDICTS[ix.verdict[s]];
+    into.reason = this.reasons.get(ix.reason[s]);
+    into.direction = directionOf(ix.direction[s]);
+    into.rule = this.rules.get(ix.rule[s]);
+    return true;
+  }
+
+  /** The captured bytes of frame `n` (a view), or null when not held. */
+  bytesOf(n: number): Uint8Array | null {
+    return this.has(n) ? this.bytesAt(this.index.slot(n)) : null;
+  }
+
+  /** Capture point of a held frame (for scans: no record is built). */
+  pointOf(n: number): number {
+    return this.has(n) ? this.index.point[this.index.slot(n)] : -1;
+  }
+
+  /** Trace id of a held frame (for scans); -1 when not held. */
+  traceOf(n: number): number {
+    return this.has(n) ? this.index.trace[this.index.slot(n)] : -1;
+  }
+
+  /** Time of a held frame in ns; NaN when not held. */
+  timeOf(n: number): number {
+    return this.has(n) ? this.index.time[this.index.slot(n)] : NaN;
+  }
+
+  private bytesAt(slot: number): Uint8Array {
+    const ix = this.index;
+    const chunk = this.chunks[ix.chunk[slot] - this.firstChunkSeq];
+    const off = ix.offset[slot];
+    return chunk.subarray(off, off + ix.capLen[slot]);
+  }
+
+  // ---- the arena
+
+  /**
+   * Whether adding a chunk of `extra` bytes and one more frame would pass the budget: the chunks
+   * plus the metadata of the frames kept (the columns' allocated slack is not counted).
+   */
+  private overBudget(extra: number): boolean {
+    return this.chunkBytes + extra + (this.last - this.first + 2) * FRAME_META_BYTES > this.maxBytes;
+  }
+
+  /** Many small frames: their metadata outgrew the budget before the chunk filled. */
+  private makeRoomForMetadata(need: number): void {
+    while (this.chunks.length > 1 && this.overBudget(0)) this.evictOldest();
+    if (this.overBudget(0)) this.openChunk(need); // only the current chunk is left: it goes too
+  }
+
+  /** Seals the current chunk and opens one that holds `need` bytes, evicting old chunks to stay in budget. */
+  private openChunk(need: number): void {
+    const size = need > this.chunkSize ? need : this.chunkSize;
+    let spare: Uint8Array | null = null;
+    // A single frame larger than the whole budget is still kept, alone: the bound's only excess.
+    while (this.chunks.length > 0 && this.overBudget(size)) {
+      const evicted = this.evictOldest();
+      if (evicted.length === this.chunkSize) spare = evicted;
+    }
+    const chunk = spare !== null && size === this.chunkSize ? spare : new Uint8Array(size);
+    this.chunks.push(chunk);
+    this.chunkFirst.push(this.last + 1);
+    this.chunkBytes += size;
+    this.current = chunk;
+    this.used = 0;
+  }
+
+  /** Drops the oldest chunk and every frame whose bytes it holds; returns the chunk for reuse. */
+  private evictOldest(): Uint8Array {
+    const end = this.chunks.length > 1 ? this.chunkFirst[1] - 1 : this.last;
+    this.first = end + 1;
+    const chunk = this.chunks.shift()!;
+    this.chunkFirst.shift();
+    this.firstChunkSeq++;
+    this.chunkBytes -= chunk.length;
+    if (this.chunks.length === 0) {
+      this.current = EMPTY;
+      this.used = 0;
+    }
+    return chunk;
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * The capture view's questions, answered where the frames live (DESIGN.md §5): pages of the packet
+ * list with Wireshark's summary columns plus the fabric's verdicts, display filters, the detail tree
+ * and hex of one frame, and every frame of one trace ("follow the packet").
+ *
+ * Lists are indexed stably. Unfiltered, entry i is frame i + 1 (frame numbers are absolute and
+ * survive eviction). Filtered, entry i is the i-th match found since the filter was first asked
+ * for; matches are found incrementally as frames arrive (frames evicted before the filter reached
+ * them are counted as `untested`). An entry whose frame has been evicted is left out of a page and
+ * counted in its `evicted`, so a scrolled-back view can say so.
+ *
+ * Dissection follows Wireshark: one first pass over the frames in order (conversation state,
+ * time deltas) made lazily up to the newest frame asked for; rows and trees are later passes. The
+ * Time column is seconds since the first frame that pass saw. Each filter has its own pruned pass.
+ */
+import type { CaptureSession, DissectionEngine } from '../dissect/engine.ts';
+import { createDefaultEngine } from '../dissect/protocols/index.ts';
+import { NullSink, type TreeNode } from '../dissect/sink.ts';
+import { summaryOf, type PacketSummary } from '../dissect/summary.ts';
+import { isVisible, nodeLabel } from '../dissect/tree-text.ts';
+import { compileFilter, FilterRunner, type FilterError } from '../filter/index.ts';
+import { CaptureFrameRecord } from '../fabric/capture/capture-frame-record.ts';
+import type { CaptureDirection } from '../fabric/capture/capture-point.ts';
+import type { CaptureStore } from '../fabric/capture/capture-store.ts';
+import type { VerdictKind } from '../fabric/verdict.ts';
+
+/** One packet-list row: Wireshark's columns plus where the frame was seen and what the fabric did. */
+export interface CaptureRow extends PacketSummary {
+  readonly pointId: number;
+  /** The capture point's name (the pcapng if_name). */
+  readonly point: string;
+  readonly direction: CaptureDirection;
+  readonly traceId: number;
+  readonly hop: number;
+  readonly verdict: VerdictKind;
+  readonly reason: string | null;
+  /** The text of the rule that decided the verdict, if any. */
+  readonly rule: string | null;
+}
+
+export interface CapturePage {
+  /** Index of the first entry asked for. */
+  readonly offset: number;
+  /** Entries in the list: frames recorded, or matches found so far. */
+  readonly total: number;
+  /** Index of the first entry whose frame is still held; entries before it were evicted. */
+  readonly firstAvailable: number;
+  /** Entries in the asked range that were evicted (left out of `rows`). */
+  readonly evicted: number;
+  /** Filtered lists only: frames evicted before the filter could test them (their matches are unknown). */
+  readonly untested: number;
+  readonly rows: CaptureRow[];
+  /** Set when the filter does not compile; the page is then empty. */
+  readonly error: FilterError | null;
+}
+
+export type FilterResult = { readonly ok: true; readonly frames: number[] } | { readonly ok: false; readonly error: FilterError };
+
+/** A node of the detail pane: its label, its bytes (in data source `source`) and children. */
+export interface DetailNode {
+  readonly label: string;
+  /** The field's filter name (`ip.src`), or null for a text-only node. */
+  readonly field: string | null;
+  readonly offset: number;
+  readonly length: number;
+  readonly source: number;
+  readonly children: DetailNode[];
+}
+
+export interface FrameDetail {
+  readonly number: number;
+  readonly tree: DetailNode[];
+  /** Byte sources nodes point into: 0 is the frame, more for reassembled data (copies). */
+  readonly sources: { readonly name: string; readonly bytes: Uint8Array }[];
+}
+
+/** How many filters keep their incremental scan (least recently used are dropped). */
+const FILTER_CACHE_SIZE = 8;
+
+/** One filter's incremental pass. */
+interface FilterScan {
+  readonly runner: FilterRunner;
+  readonly session: CaptureSession;
+  /** Highest frame number tested. */
+  scanned: number;
+  /** Matching frame numbers, ascending; entry i of the list is matches[i − trimmed]. */
+  matches: number[];
+  trimmed: number;
+  /** Frames evicted before this scan reached them. */
+  untested: number;
+}
+
+export class CaptureQuery {
+  private readonly record: CaptureFrameRecord;
+  private session!: CaptureSession;
+  /** Highest frame number the first pass has dissected. */
+  private passed = 0;
+  private generation = -1;
+  private readonly scans = new Map<string, FilterScan>();
+
+  constructor(
+    private readonly store: CaptureStore,
+    private readonly engine: DissectionEngine = createDefaultEngine(),
+  ) {
+    this.record = new CaptureFrameRecord(store);
+    this.sync();
+  }
+
+  /** Entries offset … offset + count − 1 of the list (all frames, or the filter's matches). */
+  page(offset: number, count: number, filter?: string): CapturePage {
+    this.sync();
+    const start = Math.max(0, Math.floor(offset));
+    const text = filter?.trim() ?? '';
+    let total: number;
+    let firstAvailable: number;
+    let entry: (i: number) => number;
+    let untested = 0;
+    if (text === '') {
+      total = this.store.count;
+      firstAvailable = this.store.firstAvailable - 1;
+      entry = (i) => i + 1;
+    } else {
+      const scan = this.scan(text);
+      if (!('runner' in scan)) return { offset: start, total: 0, firstAvailable: 0, evicted: 0, untested: 0, rows: [], error: scan.error };
+      untested = scan.untested;
+      total = scan.trimmed + scan.matches.length;
+      firstAvailable = scan.trimmed + lowerBound(scan.matches, this.store.firstAvailable);
+      entry = (i) => scan.matches[i - scan.trimmed] ?? 0; // 0: trimmed away, so evicted
+    }
+    const end = Math.min(total, start + Math.max(0, Math.floor(count)));
+    const numbers: number[] = [];
+    let evicted = 0;
+    for (let i = start; i < end; i++) {
+      const n = entry(i);
+      if (this.store.has(n)) numbers.push(n);
+      else evicted++;
+    }
+    return { offset: start, total, firstAvailable, evicted, untested, rows: this.rows(numbers), error: null };
+  }
+
+  /** The held frames matching a display filter, or the compile error with its position. */
+  filter(expression: string): FilterResult {
+    this.sync();
+    const text = expression.trim();
+    if (text === '') {
+      const frames: number[] = [];
+      for (let n = this.store.firstAvailable; n <= this.store.count; n++) frames.push(n);
+      return { ok: true, frames };
+    }
+    const scan = this.scan(text);
+    if (!('runner' in scan)) return { ok: false, error: scan.error };
+    return { ok: true, frames: scan.matches.slice(lowerBound(scan.matches, this.store.firstAvailable)) };
+  }
+
+  /** The packet-list row of one frame, or null when it is not held. */
+  row(n: number): CaptureRow | null {
+    this.sync();
+    return this.store.has(n) ? this.rows([n])[0] : null;
+  }
+
+  /** The protocol tree of one frame for the detail pane, or null when it is not held. */
+  detail(n: number): FrameDetail | null {
+    this.sync();
+    if (!this.store.has(n)) return null;
+    this.firstPassTo(n);
+    this.record.load(n);
+    const { tree } = this.session.tree(this.record);
+    return {
+      number: n,
+      tree: detailNodes(tree.root),
+      sources: tree.sources.map((s) => ({ name: s.name, bytes: s.bytes.slice() })),
+    };
+  }
+
+  /** A copy of one frame's captured bytes for the hex pane, or null when it is not held. */
+  hex(n: number): Uint8Array | null {
+    return this.store.bytesOf(n)?.slice() ?? null;
+  }
+
+  /** Every held frame of one trace, across capture points, in capture order. */
+  framesOfTrace(traceId: number): CaptureRow[] {
+    this.sync();
+    if (traceId === 0) return []; // 0 means "no trace": unrelated frames share it
+    const numbers: number[] = [];
+    for (let n = this.store.firstAvailable; n <= this.store.count; n++) if (this.store.traceOf(n) === traceId) numbers.push(n);
+    return this.rows(numbers);
+  }
+
+  /** Starts over when the store was cleared: frame numbers have restarted. */
+  private sync(): void {
+    if (this.generation === this.store.generation) return;
+    this.generation = this.store.generation;
+    this.session = this.engine.newSession();
+    this.passed = 0;
+    this.scans.clear();
+  }
+
+  /** Runs the first pass in frame order up to frame `n` (evicted frames are skipped). */
+  private firstPassTo(n: number): void {
+    const rec = this.record;
+    for (let m = Math.max(this.passed + 1, this.store.firstAvailable); m <= n; m++) {
+      if (rec.load(m)) this.session.dissect(rec, NullSink.instance, false);
+    }
+    if (n > this.passed) this.passed = n;
+  }
+
+  /** Rows for held frames, ascending. */
+  private rows(numbers: readonly number[]): CaptureRow[] {
+    if (numbers.length === 0) return [];
+    this.firstPassTo(numbers[numbers.length - 1]);
+    const rec = this.record;
+    const out: CaptureRow[] = [];
+    for (const n of numbers) {
+      if (!rec.load(n)) continue;
+      const summary = summaryOf(this.session, rec, this.session.dissect(rec, NullSink.instance, true));
+      const m = rec.captured;
+      out.push({
+        ...summary,
+        pointId: m.pointId,
+        point: this.store.point(m.pointId).name,
+        direction: m.direction,
+        traceId: m.traceId,
+        hop: m.hop,
+        verdict: m.verdict,
+        reason: m.reason,
+        rule: m.rule?.text ?? null,
+      });
+    }
+    return out;
+  }
+
+  /** The filter's scan brought up to the newest frame (compiled once, then incremental). */
+  private scan(text: string): FilterScan | { error: FilterError } {
+    let scan = this.scans.get(text);
+    if (scan === undefined) {
+      const compiled = compileFilter(text, this.engine.fields);
+      if (!compiled.ok) return { error: compiled.error };
+      const runner = new FilterRunner(compiled.filter);
+      // Frames evicted before the filter was first asked for are not counted as untested: the
+      // list starts where the filter did.
+      const scanned = this.store.firstAvailable - 1;
+      scan = { runner, session: runner.newSession(this.engine), scanned, matches: [], trimmed: 0, untested: 0 };
+      if (this.scans.size >= FILTER_CACHE_SIZE) this.scans.delete(this.scans.keys().next().value!);
+    } else {
+      this.scans.delete(text); // re-inserted below: Map order is the LRU order
+    }
+    this.scans.set(text, scan);
+    const rec = this.record;
+    const last = this.store.count;
+    if (scan.scanned + 1 < this.store.firstAvailable) scan.untested += this.store.firstAvailable - 1 - scan.scanned;
+    for (let m = Math.max(scan.scanned + 1, this.store.firstAvailable); m <= last; m++) {
+      if (rec.load(m) && scan.runner.run(scan.session, rec)) scan.matches.push(m);
+    }
+    scan.scanned = Math.max(scan.scanned, last);
+    // Forget evicted matches once they are most of the list; `trimmed` keeps indexes stable.
+    const gone = lowerBound(scan.matches, this.store.firstAvailable);
+    if (gone > 1024 && gone * 2 > scan.matches.length) {
+      scan.matches = scan.matches.slice(gone);
+      scan.trimmed += gone;
+    }
+    return scan;
+  }
+}
+
+/** Index of the first element ≥ value in an ascending array. */
+function lowerBound(a: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The visible part of a tree as plain nodes (no parent links, no field objects): easy to post. */
+function detailNodes(node: TreeNode): DetailNode[] {
+  const out: DetailNode[] = [];
+  for (const child of node.children) {
+    if (!isVisible(child)) continue;
+    out.push({
+      label: nodeLabel(child),
+      field: child.field?.abbrev ?? null,
+      offset: child.offset,
+      length: child.length,
+      source: child.source,
+      children: detailNodes(child),
+    });
+  }
+  return out;
+}
