@@ -18,6 +18,8 @@ export interface FlowKey {
   icmpType: number;
   icmpCode: number;
   icmpId: number;
+  /** TCP flags byte (FIN 0x01 … CWR 0x80), or -1 when not TCP or not present (non-first fragment). */
+  tcpFlags: number;
   /** IPv4 total length (header + payload). */
   ipLength: number;
   ipHeaderLength: number;
@@ -28,7 +30,7 @@ export interface FlowKey {
 }
 
 export function newFlowKey(): FlowKey {
-  return { protocol: 0, src: 0, dst: 0, srcPort: 0, dstPort: 0, icmpType: -1, icmpCode: -1, icmpId: 0, ipLength: 0, ipHeaderLength: 0, ttl: 0, dontFragment: false, fragment: 'none' };
+  return { protocol: 0, src: 0, dst: 0, srcPort: 0, dstPort: 0, icmpType: -1, icmpCode: -1, icmpId: 0, tcpFlags: -1, ipLength: 0, ipHeaderLength: 0, ttl: 0, dontFragment: false, fragment: 'none' };
 }
 
 export const PROTO_ICMP = 1;
@@ -62,12 +64,14 @@ export function readFlow(bytes: Uint8Array, at: number, key: FlowKey): boolean {
   key.icmpType = -1;
   key.icmpCode = -1;
   key.icmpId = 0;
+  key.tcpFlags = -1;
   if (offset !== 0) return true;
   const l4 = at + ihl;
   const l4Len = total - ihl;
   if ((key.protocol === PROTO_TCP || key.protocol === PROTO_UDP) && l4Len >= 4) {
     key.srcPort = (bytes[l4] << 8) | bytes[l4 + 1];
     key.dstPort = (bytes[l4 + 2] << 8) | bytes[l4 + 3];
+    if (key.protocol === PROTO_TCP && l4Len >= 14) key.tcpFlags = bytes[l4 + 13];
   } else if (key.protocol === PROTO_ICMP && l4Len >= 2) {
     key.icmpType = bytes[l4];
     key.icmpCode = bytes[l4 + 1];
