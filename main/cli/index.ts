@@ -1,14 +1,18 @@
 import { Output } from './output.ts';
 import { READ_USAGE, readCommand } from './read-command.ts';
+import { RUN_USAGE, runCommand } from './run-command.ts';
 
 const USAGE = `usage: underlay <command> [options]
 
 Commands:
+  run TOPOLOGY --exec 'INSTANCE: COMMAND' … [--until 5s] [--pcap FILE]
+        simulate a topology, run commands on its instances, print every
+        packet's hop-by-hop path with the fabric's verdicts
   read FILE [-Y FILTER] [-T fields -e FIELD …] [-V]
         read a pcap/pcapng capture the way tshark does
   help  show this text
 
-Run 'underlay read --help' for the options of read.
+Run 'underlay run --help' or 'underlay read --help' for their options.
 `;
 
 /** The CLI entry: dispatches to a command and returns the process exit status. */
@@ -21,11 +25,14 @@ export function main(argv: readonly string[]): number {
     case 'read':
       status = readCommand(rest, out, err);
       break;
+    case 'run':
+      status = runCommand(rest, out, err);
+      break;
     case undefined:
     case 'help':
     case '-h':
     case '--help':
-      out.line(command === undefined ? USAGE : USAGE + '\n' + READ_USAGE);
+      out.line(command === undefined ? USAGE : USAGE + '\n' + RUN_USAGE + '\n' + READ_USAGE);
       status = 0;
       break;
     default:
