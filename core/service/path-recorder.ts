@@ -18,7 +18,10 @@ export interface PathEvent {
   readonly hop: number;
   /** Where: a port name (`web:eni`, `host-1:eth0`, `tor-az1-1:spine-az1-1`). */
   readonly point: string;
-  /** `link` (the packet left `point` toward `to`), a card stage (`sg-egress`, …) or `drop`. */
+  /**
+   * `send` (a guest put it on its ENI), `link` (it left `point` over a physical link toward `to`),
+   * a card stage (`sg-egress`, …), `deliver` (the card handed it to its guest) or `drop`.
+   */
   readonly stage: string;
   readonly verdict: VerdictKind;
   readonly reason: string | null;
@@ -43,8 +46,11 @@ export class PathRecorder implements Disposable {
 
   constructor(private readonly fabric: Fabric, options: PathRecorderOptions = {}) {
     this.maxEvents = options.maxEvents ?? 200_000;
-    const links = [...fabric.substrate.links, ...[...fabric.instances.values()].map((i) => i.link)];
-    for (const link of links) for (const port of [link.a, link.b]) this.watchPort(port);
+    for (const link of fabric.substrate.links) for (const port of [link.a, link.b]) this.watchPort(port, 'link');
+    for (const { link } of fabric.instances.values()) {
+      this.watchPort(link.a, 'send'); // the guest's NIC: where a tenant packet starts
+      this.watchPort(link.b, 'deliver'); // the card's ENI port: where it reaches its guest
+    }
     for (const card of fabric.cards.values()) {
       this.subscriptions.push(
         card.onDidDecide.subscribe((d) => {
@@ -70,11 +76,11 @@ export class PathRecorder implements Disposable {
     this.subscriptions.length = 0;
   }
 
-  private watchPort(port: Port): void {
+  private watchPort(port: Port, stage: 'link' | 'send' | 'deliver'): void {
+    const verdict: VerdictKind = stage === 'deliver' ? 'deliver' : 'forward';
     this.subscriptions.push(
       port.onDidTransmit.subscribe((p) => {
-        const deliver = port.name.endsWith(':eni');
-        this.add(p.traceId, p.hops, port.name, deliver ? 'deliver' : 'link', deliver ? 'deliver' : 'forward', null, null, '', port.peer.name, p.bytes);
+        this.add(p.traceId, p.hops, port.name, stage, verdict, null, null, '', port.peer.name, p.bytes);
       }),
       port.onDidDrop.subscribe((e) => {
         const d = e as FabricDropEvent;
