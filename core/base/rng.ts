@@ -15,6 +15,8 @@
  * This is a simulation generator, not a cryptographic one.
  */
 
+import { fmix32 } from './hash.ts';
+
 const TWO_POW_32 = 0x1_0000_0000;
 const INV_TWO_POW_32 = 1 / TWO_POW_32;
 
@@ -120,16 +122,6 @@ export class Rng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
-}
-
-/** MurmurHash3's 32-bit finalizer: a bijection with full avalanche. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** One MurmurHash3-x86-32-style lane over (seed lo, seed hi, name length, name code units). */

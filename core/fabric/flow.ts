@@ -8,6 +8,7 @@
  * unknown and left 0 (`fragment` tells why).
  */
 import { readIpv4, type Ipv4 } from '../base/addr.ts';
+import { fmix32, FNV_OFFSET, fnvStep } from '../base/hash.ts';
 
 export interface FlowKey {
   protocol: number;
@@ -101,18 +102,13 @@ export function flowHash(key: FlowKey, seed = 0, ordered = false): number {
     pa = key.dstPort;
     pb = key.srcPort;
   }
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  h = Math.imul(h ^ key.protocol, 0x01000193);
-  h = Math.imul(h ^ (a >>> 16), 0x01000193);
-  h = Math.imul(h ^ (a & 0xffff), 0x01000193);
-  h = Math.imul(h ^ (b >>> 16), 0x01000193);
-  h = Math.imul(h ^ (b & 0xffff), 0x01000193);
-  h = Math.imul(h ^ pa, 0x01000193);
-  h = Math.imul(h ^ pb, 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  let h = (FNV_OFFSET ^ seed) >>> 0;
+  h = fnvStep(h, key.protocol);
+  h = fnvStep(h, a >>> 16);
+  h = fnvStep(h, a & 0xffff);
+  h = fnvStep(h, b >>> 16);
+  h = fnvStep(h, b & 0xffff);
+  h = fnvStep(h, pa);
+  h = fnvStep(h, pb);
+  return fmix32(h);
 }

@@ -4,10 +4,9 @@
  * so these use plain byte writes with checksums computed from scratch.
  */
 import { type Ipv4, type Mac, readIpv4, readMac, writeIpv4, writeMac } from '../../base/addr.ts';
-import { finishChecksum, pseudoHeaderSum, sumWords } from '../../base/checksum.ts';
 import type { PacketPool } from '../../sim/packet-pool.ts';
 import type { SimPacket } from '../../sim/packet.ts';
-import { ipv4HeaderChecksum } from './encapsulation.ts';
+import { fillIcmpChecksum, writeEthernet, writeIpv4Header, writeUdpHeader } from '../guest/frames.ts';
 
 const ETH = 14;
 
@@ -38,33 +37,14 @@ export interface Ipv4FrameHeader {
   dstMac: Mac;
   srcIp: Ipv4;
   dstIp: Ipv4;
-  protocol: number;
   ident: number;
   ttl: number;
 }
 
 /** Writes Ethernet + a 20-byte IPv4 header for a payload of `payloadLen` bytes. */
-function writeHeaders(b: Uint8Array, h: Ipv4FrameHeader, payloadLen: number): void {
-  writeMac(b, 0, h.dstMac);
-  writeMac(b, 6, h.srcMac);
-  b[12] = 0x08;
-  b[13] = 0x00;
-  const total = 20 + payloadLen;
-  b[ETH] = 0x45;
-  b[ETH + 1] = 0;
-  b[ETH + 2] = total >>> 8;
-  b[ETH + 3] = total & 0xff;
-  b[ETH + 4] = (h.ident >>> 8) & 0xff;
-  b[ETH + 5] = h.ident & 0xff;
-  b[ETH + 6] = 0;
-  b[ETH + 7] = 0;
-  b[ETH + 8] = h.ttl;
-  b[ETH + 9] = h.protocol;
-  writeIpv4(b, ETH + 12, h.srcIp);
-  writeIpv4(b, ETH + 16, h.dstIp);
-  const c = ipv4HeaderChecksum(b, ETH);
-  b[ETH + 10] = c >>> 8;
-  b[ETH + 11] = c & 0xff;
+function writeHeaders(b: Uint8Array, h: Ipv4FrameHeader, protocol: number, payloadLen: number): void {
+  writeEthernet(b, h.dstMac, h.srcMac, 0x0800);
+  writeIpv4Header(b, ETH, 20 + payloadLen, h.ident, 0, h.ttl, protocol, h.srcIp, h.dstIp);
 }
 
 /**
@@ -78,16 +58,14 @@ export function icmpError(pool: PacketPool, h: Ipv4FrameHeader, type: number, co
   const icmpLen = 8 + quoted;
   const p = pool.alloc(ETH + 20 + icmpLen);
   const b = p.bytes;
-  writeHeaders(b, { ...h, protocol: 1 }, icmpLen);
+  writeHeaders(b, h, 1, icmpLen);
   const at = ETH + 20;
   b[at] = type;
   b[at + 1] = code;
   b[at + 6] = (nextHopMtu >>> 8) & 0xff;
   b[at + 7] = nextHopMtu & 0xff;
   b.set(offending.subarray(0, quoted), at + 8);
-  const c = finishChecksum(sumWords(b, at, at + icmpLen));
-  b[at + 2] = c >>> 8;
-  b[at + 3] = c & 0xff;
+  fillIcmpChecksum(b, at, icmpLen);
   return p;
 }
 
@@ -96,18 +74,8 @@ export function udpFrame(pool: PacketPool, h: Ipv4FrameHeader, srcPort: number, 
   const udpLen = 8 + payload.length;
   const p = pool.alloc(ETH + 20 + udpLen);
   const b = p.bytes;
-  writeHeaders(b, { ...h, protocol: 17 }, udpLen);
-  const at = ETH + 20;
-  b[at] = srcPort >>> 8;
-  b[at + 1] = srcPort & 0xff;
-  b[at + 2] = dstPort >>> 8;
-  b[at + 3] = dstPort & 0xff;
-  b[at + 4] = udpLen >>> 8;
-  b[at + 5] = udpLen & 0xff;
-  b.set(payload, at + 8);
-  let c = finishChecksum(sumWords(b, at, at + udpLen, pseudoHeaderSum(h.srcIp, h.dstIp, 17, udpLen)));
-  if (c === 0) c = 0xffff;
-  b[at + 6] = c >>> 8;
-  b[at + 7] = c & 0xff;
+  writeHeaders(b, h, 17, udpLen);
+  b.set(payload, ETH + 28);
+  writeUdpHeader(b, ETH + 20, srcPort, dstPort, udpLen, h.srcIp, h.dstIp);
   return p;
 }

@@ -270,7 +270,7 @@ export class NitroCard implements PortReceiver {
 
   private routerHeader(eni: Eni) {
     this.ipIdent = (this.ipIdent + 1) & 0xffff;
-    return { srcMac: VPC_ROUTER_MAC, dstMac: eni.mac, srcIp: eni.subnet.router, dstIp: eni.ip, protocol: 1, ident: this.ipIdent, ttl: 64 };
+    return { srcMac: VPC_ROUTER_MAC, dstMac: eni.mac, srcIp: eni.subnet.router, dstIp: eni.ip, ident: this.ipIdent, ttl: 64 };
   }
 
   /** ARP never leaves the host: the card answers for every address it can vouch for. */
@@ -317,7 +317,7 @@ export class NitroCard implements PortReceiver {
       return this.drop(p, eni.port, 'dns', DropReason.MalformedPacket, null, 'the resolver could not parse the query');
     }
     this.ipIdent = (this.ipIdent + 1) & 0xffff;
-    const reply = udpFrame(this.ctx.pool, { srcMac: VPC_ROUTER_MAC, dstMac: eni.mac, srcIp: key.dst, dstIp: key.src, protocol: 17, ident: this.ipIdent, ttl: 64 }, 53, key.srcPort, answer);
+    const reply = udpFrame(this.ctx.pool, { srcMac: VPC_ROUTER_MAC, dstMac: eni.mac, srcIp: key.dst, dstIp: key.src, ident: this.ipIdent, ttl: 64 }, 53, key.srcPort, answer);
     reply.traceId = p.traceId;
     this.counters.dnsAnswered++;
     if (this.onDidDecide.active) this.decided(p, eni.port, 'dns', 'rewrite', null, null, 'answered by the VPC resolver');

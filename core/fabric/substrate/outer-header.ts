@@ -3,6 +3,7 @@
  * bytes directly: these run once per packet per hop, the hottest code in the fabric.
  */
 import { type Mac, writeMac } from '../../base/addr.ts';
+import { fmix32, FNV_OFFSET, fnvStep } from '../../base/hash.ts';
 
 export const ETH_LEN = 14;
 const IP = ETH_LEN;
@@ -51,17 +52,12 @@ export function setMacs(b: Uint8Array, dst: Mac, src: Mac): void {
 export function outerFlowHash(b: Uint8Array, seed: number): number {
   const ihl = (b[IP] & 0x0f) * 4;
   const proto = b[IP + 9];
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = IP + 12; i < IP + 20; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  h = Math.imul(h ^ proto, 0x01000193);
+  let h = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = IP + 12; i < IP + 20; i++) h = fnvStep(h, b[i]);
+  h = fnvStep(h, proto);
   if ((proto === 6 || proto === 17) && b.length >= IP + ihl + 4) {
     const l4 = IP + ihl;
-    for (let i = l4; i < l4 + 4; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    for (let i = l4; i < l4 + 4; i++) h = fnvStep(h, b[i]);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
