@@ -206,10 +206,12 @@ export class NitroCard implements PortReceiver {
     const cache = this.cache;
     const slot = cache.lookup(dstVpc.number, key.dst);
     if (slot < 0) {
+      this.raiseAlarm(p, DropReason.MappingNotFound, `sender verification: no mapping for ${ip(key.dst)} in VPC ${dstVpc.name}`);
       return this.drop(p, eni.port, 'mapping', DropReason.MappingNotFound, ruleRef('mapping', this.host, -1, `no mapping for ${ip(key.dst)} in ${dstVpc.name}`),
         `${this.host}'s mapping cache (version ${cache.version}) has no entry for ${ip(key.dst)} in VPC ${dstVpc.name}`);
     }
     if (dstVpc !== subnet.vpc && !cache.arePeered(subnet.vpc.number, dstVpc.number)) {
+      this.raiseAlarm(p, DropReason.MappingVpcNotPeered, `sender verification: ${subnet.vpc.name} and ${dstVpc.name} are not peered`);
       return this.drop(p, eni.port, 'mapping', DropReason.MappingVpcNotPeered, ruleRef('peering', route.target.kind === 'peering' ? route.target.peering : dstVpc.name, -1, 'peering not active'),
         `${subnet.vpc.name} and ${dstVpc.name} are not peered in ${this.host}'s mapping cache`);
     }
@@ -412,8 +414,13 @@ export class NitroCard implements PortReceiver {
 
   /** A failed receiver check: dropped like any other, and an alarm for the operators. */
   private alarmDrop(p: SimPacket, reason: DropReason, detail: string): void {
-    this.ctx.mapping.raiseAlarm({ time: this.ctx.sim.now(), host: this.host, reason, detail, traceId: p.traceId });
+    this.raiseAlarm(p, reason, detail);
     this.drop(p, this.uplink, 'decapsulate', reason, ruleRef('mapping', this.host, -1, 'receiver verification'), detail);
+  }
+
+  /** Every failed verification, at the sender or the receiver, is an alarm for the operators. */
+  private raiseAlarm(p: SimPacket, reason: DropReason, detail: string): void {
+    this.ctx.mapping.raiseAlarm({ time: this.ctx.sim.now(), host: this.host, reason, detail, traceId: p.traceId });
   }
 
   private decided(p: SimPacket, at: Port, stage: CardStage, verdict: VerdictKind, reason: string | null, rule: RuleRef | null, detail: string): void {

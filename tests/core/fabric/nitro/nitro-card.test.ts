@@ -156,6 +156,7 @@ describe('Nitro card', () => {
     w.send('web', udpFrame('10.0.1.10', '10.0.1.99'));
     w.run();
     expect(w.drops.map((d) => [d.point, d.reason])).toEqual([['web:eni', 'MAPPING_NOT_FOUND']]);
+    expect(w.fabric.mapping.alarms().map((a) => [a.host, a.reason])).toEqual([['h1', 'MAPPING_NOT_FOUND']]);
   });
 
   it('delivers across racks with the inner frame rewritten as the receiver expects it', () => {

@@ -117,6 +117,7 @@ describe('golden scenarios', () => {
     expect(out).toContain('1 packets transmitted, 1 received, 0% packet loss, time 0ms');
     expect(out).toContain('1 packets transmitted, 0 received, 100% packet loss, time 0ms');
     expect(r.drops().map((d) => [d.point, d.reason])).toEqual([['app-vm:eni', 'MAPPING_VPC_NOT_PEERED']]);
+    expect(r.service.fabric.mapping.alarms().map((a) => [a.host, a.reason])).toEqual([['az1-host1', 'MAPPING_VPC_NOT_PEERED']]);
     expectTsharkAgrees(r.pcapng, r.service);
   });
 
