@@ -85,16 +85,18 @@ export function sumWordsFast(b: Uint8Array, start: number, end: number, sum = 0)
     edge += (b[start] << 8) | b[start + 1];
     i += 2;
   }
+  // Whole 32-bit words are added as they are (RFC 1071 allows any word size: the sum is folded
+  // afterwards); a double holds the exact sum of 2^21 of them, far beyond any packet.
+  let k = i >>> 2;
   const kEnd = stop >>> 2;
+  const kEnd4 = k + ((kEnd - k) & ~3);
   let s = 0;
-  for (let k = i >>> 2; k < kEnd; k++) {
-    const w = u[k];
-    s += (w & 0xffff) + (w >>> 16);
-  }
+  for (; k < kEnd4; k += 4) s += u[k] + u[k + 1] + u[k + 2] + u[k + 3];
+  for (; k < kEnd; k++) s += u[k];
   i = kEnd << 2;
   for (let rel = i - b.byteOffset; i + 1 < stop; i += 2, rel += 2) edge += (b[rel] << 8) | b[rel + 1];
   if (i < stop) edge += b[i - b.byteOffset] << 8;
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  while (s > 0xffff) s = (s % 0x10000) + Math.floor(s / 0x10000);
   return sum + edge + (((s & 0xff) << 8) | (s >>> 8));
 }
 
