@@ -1,0 +1,3 @@
+export type { Contract, EventName, EventSpec, EventSpecs, MethodName, MethodSpec, MethodSpecs } from './spec.ts';
+export * from './limits.ts';
+export * from './simulation.ts';

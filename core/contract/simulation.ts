@@ -1,0 +1,104 @@
+/**
+ * The simulation service as seen across a process boundary: what the renderer asks the fabric
+ * worker (through main's validating relay), declared once. The shapes are the service's own
+ * (`import type` only: nothing of the service runs here); what this file adds is the argument
+ * validators, the bounds and the list of buffers each result hands over.
+ *
+ * Methods return plain values here; the RPC client makes them promises, and an implementation may
+ * return either.
+ */
+import type { FilterError } from '../filter/error.ts';
+import type { CapturePage, FrameDetail } from '../service/capture-query.ts';
+import type { CommandOutput, ExecOutcome } from '../service/simulation-service.ts';
+import type { RunOutcome } from '../sim/simulator.ts';
+import type { TopologyDiagnostic } from '../topology/diagnostics.ts';
+import { MAX_COMMAND_CHARS, MAX_FILTER_CHARS, MAX_NAME_CHARS, MAX_PAGE_ROWS, MAX_STEP_EVENTS, MAX_TOPOLOGY_CHARS } from './limits.ts';
+import type { Contract, EventSpecs, MethodSpecs } from './spec.ts';
+import { z } from './zod.ts';
+
+export type { CapturePage, CommandOutput, ExecOutcome, FilterError, FrameDetail, RunOutcome, TopologyDiagnostic };
+
+export interface LoadResult {
+  /** True when the topology was built (warnings may still be present). */
+  readonly ok: boolean;
+  readonly diagnostics: readonly TopologyDiagnostic[];
+}
+
+export type FilterCheck = { readonly ok: true } | { readonly ok: false; readonly error: FilterError };
+
+/** Pushed whenever time moves or the run state changes; coalesced to the latest. */
+export interface SimulationStatus {
+  /** Virtual time, integer nanoseconds. */
+  readonly time: number;
+  readonly running: boolean;
+  /** Frames captured so far. */
+  readonly frames: number;
+}
+
+export interface SimulationApi {
+  /** Replaces the running simulation with a new one built from a topology document (YAML or JSON). */
+  load(topologyText: string, seed?: number): LoadResult;
+  /** Runs virtual time up to `untilNs` (until idle when omitted). */
+  run(untilNs?: number): RunOutcome;
+  /** Executes up to `events` events; returns how many ran. */
+  step(events: number): number;
+  pause(): void;
+  /** Virtual time now, integer nanoseconds. */
+  now(): number;
+  instances(): string[];
+  /** Starts a command on an instance; its output arrives as `output` events. */
+  exec(instance: string, command: string): ExecOutcome;
+  /** Stops a running command; false when no such process runs. */
+  kill(pid: number): boolean;
+  /** One bounded page of the packet list, optionally filtered. */
+  capturePage(offset: number, count: number, filter?: string): CapturePage;
+  /** The detail tree of one frame, or null when it is not held. */
+  frameDetail(frame: number): FrameDetail | null;
+  /** A copy of one frame's bytes, or null when it is not held. */
+  frameHex(frame: number): Uint8Array | null;
+  /** Whether a display filter compiles, and where it fails when it does not. */
+  filterCheck(expression: string): FilterCheck;
+  /** The whole capture as a pcapng file. */
+  exportPcapng(): Uint8Array;
+}
+
+export interface SimulationEvents {
+  readonly output: CommandOutput;
+  readonly status: SimulationStatus;
+}
+
+const time = z.int().min(0);
+const frameNumber = z.int().min(1);
+const instanceName = z.string().min(1).max(MAX_NAME_CHARS);
+
+const simulationMethods = {
+  load: { args: z.tuple([z.string().max(MAX_TOPOLOGY_CHARS), z.optional(z.int().min(0).max(0xffff_ffff))]) },
+  run: { args: z.tuple([z.optional(time)]) },
+  step: { args: z.tuple([z.int().min(1).max(MAX_STEP_EVENTS)]) },
+  pause: { args: z.tuple([]) },
+  now: { args: z.tuple([]) },
+  instances: { args: z.tuple([]) },
+  exec: { args: z.tuple([instanceName, z.string().min(1).max(MAX_COMMAND_CHARS)]) },
+  kill: { args: z.tuple([z.int().min(1)]) },
+  capturePage: { args: z.tuple([z.int().min(0), z.int().min(0).max(MAX_PAGE_ROWS), z.optional(z.string().max(MAX_FILTER_CHARS))]) },
+  frameDetail: {
+    args: z.tuple([frameNumber]),
+    transfer: (detail) => detail?.sources.map((s) => s.bytes) ?? [],
+  },
+  frameHex: { args: z.tuple([frameNumber]), transfer: (bytes) => (bytes ? [bytes] : []) },
+  filterCheck: { args: z.tuple([z.string().max(MAX_FILTER_CHARS)]) },
+  exportPcapng: { args: z.tuple([]), transfer: (bytes) => [bytes] },
+} satisfies MethodSpecs<SimulationApi>;
+
+const simulationEvents = {
+  // Command output is read line by line: keep every line, but bound a window's backlog (a flood
+  // ping at full speed can print faster than any console can show).
+  output: { coalesce: 'queue', maxQueued: 5000 },
+  status: { coalesce: 'latest' },
+} satisfies EventSpecs<SimulationEvents>;
+
+export const simulationContract: Contract<SimulationApi, SimulationEvents> = {
+  name: 'simulation',
+  methods: simulationMethods,
+  events: simulationEvents,
+};

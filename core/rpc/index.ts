@@ -1,0 +1,15 @@
+export type { AbortSignalLike, Cancellation } from './cancellation.ts';
+export { createCancellation } from './cancellation.ts';
+export { RpcClient, type CallOptions, type DroppedEvents, type RpcClientOptions } from './client.ts';
+export { DEFAULT_EVENT_INTERVAL_MS, EventCoalescer } from './coalescer.ts';
+export { RpcError, RpcErrorCode, isRpcErrorCode } from './errors.ts';
+export { decodeFrame, encodeFrame } from './frame-codec.ts';
+export { createMemoryPortPair, type MemoryPortOptions } from './memory-port.ts';
+export { MalformedFrame, type PortLike } from './port.ts';
+export type { ClientMessage, ServerMessage } from './protocol.ts';
+export { relayTo, type Relay } from './relay.ts';
+export type { Scheduler } from './scheduler.ts';
+export { RpcServer, type RpcProblem, type RpcServerOptions } from './server.ts';
+export type { CallContext, EventSources, Implementation, Remote } from './service-types.ts';
+export { transferListOf } from './transfer.ts';
+export { webSocketPort, type WebSocketLike } from './websocket-port.ts';
