@@ -64,6 +64,9 @@ export class PacketPool {
     p.traceId = 0;
     p.hops = 0;
     p.meta = null;
+    p.captureFrame = 0;
+    p.captureView = null;
+    p.capturePort = null;
     p.live = true;
     this.live++;
     return p;
@@ -80,6 +83,8 @@ export class PacketPool {
   reclaim(p: SimPacket): void {
     p.live = false;
     p.meta = null;
+    p.captureView = null;
+    p.capturePort = null;
     this.live--;
     const c = p.sizeClass;
     if (c >= 0 && this.free[c].length < this.maxFree) this.free[c].push(p);

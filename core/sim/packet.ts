@@ -22,6 +22,15 @@ export class SimPacket {
   hops = 0;
   /** One free-form slot for the fabric (e.g. a small record of the inner flow); null when unused. */
   meta: unknown = null;
+  /**
+   * Left by a capture tap that recorded this packet as it was transmitted: the frame number, the
+   * exact bytes view and the port. The tap at the far end of the link can then share that
+   * record's bytes instead of copying them again — a link never changes a frame in flight
+   * (corruption replaces the view). 0/null when unset; reset with every alloc and release.
+   */
+  captureFrame = 0;
+  captureView: Uint8Array | null = null;
+  capturePort: object | null = null;
 
   // Pool bookkeeping: read by PacketPool only.
   /** @internal The whole pooled buffer. */

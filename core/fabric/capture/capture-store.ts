@@ -282,6 +282,50 @@ export class CaptureStore {
    * Whether adding a chunk of `extra` bytes and one more frame would pass the budget: the chunks
    * plus the metadata of the frames kept (the columns' allocated slack is not counted).
    */
+  /**
+   * Records a frame whose bytes are exactly those of frame `same` (the same packet seen at the far
+   * end of a link), sharing them instead of copying. Only possible while `same`'s bytes are in the
+   * chunk being filled — then eviction, which goes chunk by chunk in frame order, can never drop
+   * them before this frame. Returns the new frame number, or 0 when it cannot share (the caller
+   * then records a copy).
+   */
+  recordShared(
+    same: number,
+    pointId: number,
+    timeNs: number,
+    traceId: number,
+    hop: number,
+    verdict: VerdictKind,
+    reason: string | null,
+    direction: CaptureDirection,
+    rule: RuleRef | null,
+  ): number {
+    if (pointId >= this.pointList.length || pointId < 0) throw new RangeError(`CaptureStore: no capture point ${pointId}`);
+    if (!this.has(same)) return 0;
+    const ix = this.index;
+    const from = ix.slot(same);
+    const currentSeq = this.firstChunkSeq + this.chunks.length - 1;
+    if (ix.chunk[from] !== currentSeq || this.overBudget(0)) return 0;
+    const n = this.last + 1;
+    if (n - this.first >= ix.capacity) ix.grow(this.first, this.last);
+    const s = ix.slot(n);
+    const src = ix.slot(same); // grow may have moved the slots
+    ix.time[s] = timeNs;
+    ix.point[s] = pointId;
+    ix.chunk[s] = ix.chunk[src];
+    ix.offset[s] = ix.offset[src];
+    ix.capLen[s] = ix.capLen[src];
+    ix.origLen[s] = ix.origLen[src];
+    ix.trace[s] = traceId;
+    ix.hop[s] = hop;
+    ix.verdict[s] = verdictCode(verdict);
+    ix.direction[s] = DIRECTION_CODE[direction];
+    ix.reason[s] = reason === null ? 0 : this.reasons.intern(reason);
+    ix.rule[s] = rule === null ? 0 : this.rules.intern(rule);
+    this.last = n;
+    return n;
+  }
+
   private overBudget(extra: number): boolean {
     return this.chunkBytes + extra + (this.last - this.first + 2) * FRAME_META_BYTES > this.maxBytes;
   }

@@ -33,9 +33,15 @@ export function tapPort(store: CaptureStore, pointId: number, port: Port, option
   const txVerdict: VerdictKind = options.deliverOnTransmit ? 'deliver' : 'forward';
   const subs = [
     port.onDidTransmit.subscribe((p: SimPacket) => {
-      store.record(pointId, clock.now(), p.bytes, p.traceId, p.hops, txVerdict, null, 'out', null);
+      p.captureFrame = store.record(pointId, clock.now(), p.bytes, p.traceId, p.hops, txVerdict, null, 'out', null);
+      p.captureView = p.bytes;
+      p.capturePort = port;
     }),
     port.onDidReceive.subscribe((p: SimPacket) => {
+      // What the far end transmitted arrives unchanged (corruption swaps the view): share its bytes.
+      if (p.captureFrame !== 0 && p.captureView === p.bytes && p.capturePort === port.peer) {
+        if (store.recordShared(p.captureFrame, pointId, clock.now(), p.traceId, p.hops, 'forward', null, 'in', null) !== 0) return;
+      }
       store.record(pointId, clock.now(), p.bytes, p.traceId, p.hops, 'forward', null, 'in', null);
     }),
     port.onDidDrop.subscribe((e: DropEvent) => {

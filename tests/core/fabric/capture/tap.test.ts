@@ -56,6 +56,25 @@ describe('tapPort', () => {
     expect([...w.store.frame(2)!.bytes]).toEqual([...bytes]);
   });
 
+  it('shares the bytes of a frame seen at both ends of a link, and copies them when corrupted in flight', () => {
+    const clean = world();
+    const bytes = udpFrame('10.0.1.10', '10.0.2.20', 40000, 53, 958);
+    clean.sim.callAt(0, () => clean.link.a.send(clean.packet(bytes)));
+    clean.sim.run();
+    const [sent, received] = [clean.store.frame(1)!.bytes, clean.store.frame(2)!.bytes];
+    expect(received.buffer).toBe(sent.buffer);
+    expect(received.byteOffset).toBe(sent.byteOffset);
+    expect([...received]).toEqual([...bytes]);
+
+    const noisy = world({ aToB: { corruptRate: 1 } });
+    noisy.sim.callAt(0, () => noisy.link.a.send(noisy.packet(bytes)));
+    noisy.sim.run();
+    const [out, got] = [noisy.store.frame(1)!.bytes, noisy.store.frame(2)!.bytes];
+    expect(got.byteOffset).not.toBe(out.byteOffset);
+    expect([...out]).toEqual([...bytes]);
+    expect(got.filter((b, i) => b !== bytes[i])).toHaveLength(1); // one flipped bit, one byte differs
+  });
+
   it('records link drops with their reason and a direction that fits it', () => {
     const w = world({ aToB: { queuePackets: 0, mtu: 1500 }, bToA: { lossRate: 1 } });
     const small = udpFrame('10.0.1.10', '10.0.2.20', 40000, 53, 100);
