@@ -9,8 +9,8 @@ const dir = join(import.meta.dirname, '../../../resources/topologies');
 const read = (f: string) => readFileSync(join(dir, f), 'utf8');
 
 describe('resources/topologies', () => {
-  it('ships the six examples', () => {
-    expect(readdirSync(dir).sort()).toEqual(['minimal.yaml', 'mtu-path.yaml', 'multi-az.yaml', 'peering.yaml', 'security.yaml', 'two-racks.yaml']);
+  it('ships the seven examples', () => {
+    expect(readdirSync(dir).sort()).toEqual(['minimal.yaml', 'mtu-path.yaml', 'multi-az.yaml', 'peering.yaml', 'same-host.yaml', 'security.yaml', 'two-racks.yaml']);
   });
 
   it.each(readdirSync(dir))('%s loads with no diagnostics', (file) => {
