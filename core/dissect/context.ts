@@ -1,11 +1,11 @@
 import { latin1 } from '../base/bytes.ts';
-import type { FieldDef, FieldValue } from './field.ts';
+import type { FieldDef, FieldGroup, FieldValue } from './field.ts';
 import { maskShift } from './field.ts';
 import type { FrameRecord } from './frame-record.ts';
-import type { FieldSink } from './sink.ts';
+import { FilterSink, type FieldSink } from './sink.ts';
 import { Group, type ExpertInfo, type Severity } from './expert.ts';
 import { WS } from './builtin.ts';
-import type { DissectorTables } from './tables.ts';
+import type { DissectorTables, TableRef } from './tables.ts';
 import type { CaptureState } from './capture-state.ts';
 
 /**
@@ -44,8 +44,30 @@ export class DissectContext {
   /** Whether the network layer has set Source/Destination (they then override link addresses). */
   netAddressesSet = false;
   readonly expertInfos: ExpertInfo[] = [];
+  // frame.protocols, kept in a reused array with a count: truncating an array to length 0 drops
+  // its storage, so the array is trimmed to the count only when read.
+  private readonly protocolList: string[] = [];
+  private protocolCount = 0;
+
   /** frame.protocols: each protocol entered, in order (`eth:ethertype:ip:udp:…`). */
-  readonly protocols: string[] = [];
+  get protocols(): string[] {
+    const list = this.protocolList;
+    if (list.length !== this.protocolCount) list.length = this.protocolCount;
+    return list;
+  }
+
+  /** How many protocols have been entered so far in this frame. */
+  get protocolDepth(): number {
+    return this.protocolCount;
+  }
+
+  /** How many times `abbrev` was entered before in this frame (0 for the outermost instance). */
+  layerOf(abbrev: string): number {
+    const list = this.protocolList;
+    let n = 0;
+    for (let i = 0; i < this.protocolCount; i++) if (list[i] === abbrev) n++;
+    return n;
+  }
   /** The protocol whose dissector runs now, for expert info and malformed markers. */
   currentProtocol = 'frame';
   /**
@@ -69,13 +91,64 @@ export class DissectContext {
    * only in a session pruned for one filter pass (see DissectorTables.pruneMask).
    */
   skip: Uint8Array | null = null;
+  /**
+   * Protocols whose conversation tracking this pass skips (indexed like `skip`), or null: set only
+   * in a session pruned for one filter pass (see DissectorTables.pruneMasks).
+   */
+  untracked: Uint8Array | null = null;
+  /**
+   * Which protocols the sink wants own fields of (indexed like `skip`), or null for all (a tree):
+   * set by the session whenever the sink changes (see DissectorTables.fieldsWantedMask).
+   */
+  fieldsWanted: Uint8Array | null = null;
+  /**
+   * Whether the sink wants any field of the protocol whose dissector runs now (always, for a tree).
+   * When it is false a dissector may skip adding its own fields, and must still read (and so
+   * bounds-check) its bytes, raise its expert info and hand on exactly as otherwise.
+   */
+  full = true;
+  /**
+   * Whether the running protocol must keep its conversation state (see ConversationState): false
+   * only in a pruned filter pass that cannot see it.
+   */
+  tracks = true;
   /** Whether the frame's comments are dissected (pkt_comment): a tree, columns, or a field wants them. */
   wantComments = true;
+
+  /**
+   * With a FilterSink: the field ids it keeps, so `value` and `item` need not call it for the
+   * others (they only mark its last item unwanted); null for other sinks.
+   */
+  private keep: Uint8Array | null = null;
+  private filterSink: FilterSink | null = null;
+  /** wantsAnyOf answers for the current sink, by group index: -1 not asked yet, 0 no, 1 yes. */
+  private groupAnswers = new Int8Array(64).fill(-1);
+
+  /** Whether the sink wants any field of `group` (always, for a tree). */
+  wantsAnyOf(group: FieldGroup): boolean {
+    const i = group.index;
+    if (i >= this.groupAnswers.length) {
+      const grown = new Int8Array(Math.max(i + 1, this.groupAnswers.length * 2)).fill(-1);
+      grown.set(this.groupAnswers);
+      this.groupAnswers = grown;
+    }
+    const known = this.groupAnswers[i];
+    if (known !== -1) return known === 1;
+    const sink = this.sink;
+    const yes = group.fields.some((f) => sink.wants(f));
+    this.groupAnswers[i] = yes ? 1 : 0;
+    return yes;
+  }
 
   reset(frame: FrameRecord, sink: FieldSink, wantColumns: boolean): void {
     this.frame = frame;
     this.bytes = frame.bytes;
-    this.sink = sink;
+    if (sink !== this.sink) {
+      this.sink = sink;
+      this.filterSink = sink instanceof FilterSink ? sink : null;
+      this.keep = this.filterSink !== null ? this.filterSink.wantedIds : null;
+      this.groupAnswers.fill(-1);
+    }
     this.tree = sink.keepsLabels;
     this.source = 0;
     this.sourceCount = 1;
@@ -86,8 +159,8 @@ export class DissectContext {
     this.columns.src = '';
     this.columns.dst = '';
     this.netAddressesSet = false;
-    this.expertInfos.length = 0;
-    this.protocols.length = 0;
+    if (this.expertInfos.length !== 0) this.expertInfos.length = 0;
+    this.protocolCount = 0;
     this.currentProtocol = 'frame';
     this.payloadEnd = 0;
   }
@@ -136,7 +209,13 @@ export class DissectContext {
   /** Adds an item whose value is read from the bytes according to the field's type and mask. */
   item(field: FieldDef, offset: number, length: number): void {
     this.ensure(offset, length);
-    if (!this.sink.wants(field)) {
+    const keep = this.keep;
+    if (keep !== null) {
+      if (keep[field.id] !== 1) {
+        this.filterSink!.lastId = -1;
+        return;
+      }
+    } else if (!this.sink.wants(field)) {
       this.sink.add(field, offset, length, null);
       return;
     }
@@ -145,13 +224,21 @@ export class DissectContext {
 
   /** Adds an item with a value the dissector computed (still pointing at its bytes). */
   value(field: FieldDef, offset: number, length: number, value: FieldValue): void {
+    const keep = this.keep;
+    if (keep !== null && keep[field.id] !== 1) {
+      // what FilterSink.add does for a field it does not keep, without the call
+      this.filterSink!.lastId = -1;
+      return;
+    }
     this.sink.add(field, offset, length, value);
   }
 
   /** Adds a protocol item and opens its subtree; `length` may be fixed later with `setLength`. */
   openProtocol(proto: FieldDef, offset: number, length: number): void {
-    this.protocols.push(proto.abbrev);
-    this.sink.add(proto, offset, length, null);
+    this.protocolList[this.protocolCount++] = proto.abbrev;
+    const keep = this.keep;
+    if (keep !== null && keep[proto.id] !== 1) this.filterSink!.lastId = -1;
+    else this.sink.add(proto, offset, length, null);
     this.sink.enter();
   }
 
@@ -202,7 +289,7 @@ export class DissectContext {
 
   /** Records a pseudo-protocol in frame.protocols (Wireshark lists `ethertype` this way). */
   noteProtocol(name: string): void {
-    this.protocols.push(name);
+    this.protocolList[this.protocolCount++] = name;
   }
 
   /** Reads a field's value from the bytes: integers through the mask, addresses, bytes, text. */
@@ -293,12 +380,12 @@ export class DissectContext {
   // ---- hand-off ----
 
   /** Calls the dissector registered in `table` under `key`; false when none is. */
-  callTable(table: string, key: number, offset: number, end: number, data?: unknown): boolean {
+  callTable(table: string | TableRef, key: number, offset: number, end: number, data?: unknown): boolean {
     return this.tables.call(this, table, key, offset, end, data);
   }
 
   /** Tries the lower port then the higher one, as Wireshark's TCP and UDP do. */
-  callPorts(table: string, src: number, dst: number, offset: number, end: number, data?: unknown): boolean {
+  callPorts(table: string | TableRef, src: number, dst: number, offset: number, end: number, data?: unknown): boolean {
     const low = Math.min(src, dst);
     const high = Math.max(src, dst);
     if (low !== 0 && this.tables.call(this, table, low, offset, end, data)) return true;

@@ -50,14 +50,18 @@ export class CaptureSession {
   readonly skip: Uint8Array | null;
   private lastSink: FieldSink | null = null;
   private sinkWantsComments = true;
+  private sinkIsTree = false;
+  private sinkWantsProtocols = false;
 
   constructor(
     readonly engine: DissectionEngine,
     options: SessionOptions = {},
   ) {
     this.ctx = new DissectContext(engine.tables, this.state);
-    this.skip = options.wanted ? engine.tables.pruneMask(options.wanted, fieldIdLimit()) : null;
+    const masks = options.wanted ? engine.tables.pruneMasks(options.wanted, fieldIdLimit()) : null;
+    this.skip = masks ? masks.skip : null;
     this.ctx.skip = this.skip;
+    this.ctx.untracked = masks ? masks.untracked : null;
   }
 
   /** True when this session was pruned for a filter pass (it then refuses trees). */
@@ -75,16 +79,19 @@ export class CaptureSession {
     if (sink !== this.lastSink) {
       this.lastSink = sink;
       this.sinkWantsComments = sink.keepsLabels || COMMENT_FIELDS.some((f) => sink.wants(f));
+      this.sinkIsTree = sink instanceof TreeSink;
+      this.sinkWantsProtocols = sink.wants(FRAME.protocols);
+      ctx.fieldsWanted = this.engine.tables.fieldsWantedMask(sink, fieldIdLimit());
     }
     ctx.reset(frame, sink, columns);
     // Comments (and their expert items) only when something can see them.
     ctx.wantComments = columns || this.sinkWantsComments;
     this.engine.tables.run(ctx, frameProtocol, 0, frame.bytes.length, undefined);
-    if (sink instanceof TreeSink) {
-      const node = findProtocolsNode(sink);
+    if (this.sinkIsTree) {
+      const node = findProtocolsNode(sink as TreeSink);
       // frame.protocols leaves out `frame` itself, as Wireshark does.
       if (node) node.value = ctx.protocols.slice(1).join(':');
-    } else if (sink.wants(FRAME.protocols)) {
+    } else if (this.sinkWantsProtocols) {
       sink.add(FRAME.protocols, 0, 0, ctx.protocols.slice(1).join(':'));
     }
     if (frame.number > this.state.lastFrameNumber) this.state.lastFrameNumber = frame.number;

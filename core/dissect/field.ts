@@ -78,3 +78,17 @@ export function maskShift(mask: number): number {
   }
   return shift;
 }
+
+let nextGroupIndex = 0;
+
+/**
+ * Some of a protocol's fields, declared once (module level): a dissector asks
+ * `ctx.wantsAnyOf(group)` (answered once per sink) and skips adding the group's items when no
+ * field of it is wanted.
+ */
+export class FieldGroup {
+  /** Small integer index for per-sink caches. */
+  readonly index = nextGroupIndex++;
+  constructor(readonly fields: readonly FieldDef[]) {}
+}
+

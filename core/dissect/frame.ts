@@ -1,7 +1,12 @@
 import { defineFields, defineProtocol } from './protocol.ts';
 import type { DissectContext } from './context.ts';
+import type { CaptureState } from './capture-state.ts';
+import type { FrameRecord } from './frame-record.ts';
 import { Group, Severity } from './expert.ts';
 import { formatRelTime } from './format.ts';
+import { tableRef } from './tables.ts';
+
+const WTAP_ENCAP_TABLE = tableRef('wtap_encap');
 
 /**
  * The `frame` protocol: capture metadata (number, lengths, times, interface, flags, comments) and
@@ -93,6 +98,14 @@ export const frameProtocol = defineProtocol({
     if (ctx.wantComments && f.comments && f.comments.length) ctx.tables.run(ctx, pktCommentProtocol, 0, 0, undefined);
     ctx.openProtocol(frameProtocol.proto, 0, capLen);
     const dir = (f.flags ?? 0) & 0x3;
+    const st = ctx.state;
+    if (!ctx.full) {
+      // No frame field wanted: only the capture-wide times the first pass records.
+      frameDelta(st, f);
+      ctx.leave();
+      if (!ctx.callTable(WTAP_ENCAP_TABLE, f.linkType, 0, capLen)) ctx.data(0, capLen);
+      return;
+    }
     if (ctx.tree) {
       const where = f.interfaceName !== undefined ? ` on interface ${f.interfaceName}, id ${f.interfaceId}` : '';
       const way = dir === 1 ? ' (inbound)' : dir === 2 ? ' (outbound)' : '';
@@ -113,32 +126,14 @@ export const frameProtocol = defineProtocol({
     }
     ctx.value(FRAME.encapType, 0, 0, WTAP_ENCAP[f.linkType] ?? -1);
 
-    const st = ctx.state;
-    if (st.firstSec < 0) {
-      st.firstSec = f.tsSec;
-      st.firstNsec = f.tsNsec;
-    }
+    const deltaNs = frameDelta(st, f);
     if (sink.wants(FRAME.time)) ctx.value(FRAME.time, 0, 0, nanos(f.tsSec, f.tsNsec));
     if (sink.wants(FRAME.offsetShift)) ctx.value(FRAME.offsetShift, 0, 0, 0n);
     if (sink.wants(FRAME.timeEpoch)) ctx.value(FRAME.timeEpoch, 0, 0, nanos(f.tsSec, f.tsNsec));
     if (ctx.tree) ctx.label(`Epoch Time: ${formatRelTime(nanos(f.tsSec, f.tsNsec))} seconds`);
-    // The delta to the previous frame is fixed on the first pass, so that dissecting a frame
-    // again later (the detail pane, a second pass) gives the same value, as tshark -2 does.
-    const firstPass = f.number > st.lastFrameNumber;
-    let deltaNs: number;
-    if (firstPass) {
-      deltaNs = st.prevSec < 0 ? 0 : (f.tsSec - st.prevSec) * 1e9 + (f.tsNsec - st.prevNsec);
-      st.recordDelta(f.number, deltaNs);
-      st.prevSec = f.tsSec;
-      st.prevNsec = f.tsNsec;
-    } else {
-      deltaNs = st.deltaOf(f.number);
-    }
-    if (sink.wants(FRAME.timeDelta)) {
-      ctx.value(FRAME.timeDelta, 0, 0, BigInt(deltaNs));
-      // Every frame is displayed during dissection, so the displayed delta equals the captured one.
-      if (sink.wants(FRAME.timeDeltaDisplayed)) ctx.value(FRAME.timeDeltaDisplayed, 0, 0, BigInt(deltaNs));
-    } else ctx.value(FRAME.timeDelta, 0, 0, null);
+    ctx.value(FRAME.timeDelta, 0, 0, sink.wants(FRAME.timeDelta) ? BigInt(deltaNs) : null);
+    // Every frame is displayed during dissection, so the displayed delta equals the captured one.
+    if (sink.wants(FRAME.timeDeltaDisplayed)) ctx.value(FRAME.timeDeltaDisplayed, 0, 0, BigInt(deltaNs));
     if (sink.wants(FRAME.timeRelative)) {
       ctx.value(FRAME.timeRelative, 0, 0, nanos(f.tsSec, f.tsNsec) - nanos(st.firstSec, st.firstNsec));
     } else ctx.value(FRAME.timeRelative, 0, 0, null);
@@ -154,9 +149,27 @@ export const frameProtocol = defineProtocol({
     // frame.protocols is known only after the whole frame is dissected: the engine fills it in.
     if (ctx.tree) ctx.value(FRAME.protocols, 0, 0, '');
     ctx.leave();
-    if (!ctx.callTable('wtap_encap', f.linkType, 0, capLen)) ctx.data(0, capLen);
+    if (!ctx.callTable(WTAP_ENCAP_TABLE, f.linkType, 0, capLen)) ctx.data(0, capLen);
   },
 });
+
+/**
+ * The capture's first time and the delta to the previous frame. The delta is fixed on the first
+ * pass, so that dissecting a frame again later (the detail pane, a second pass) gives the same
+ * value, as tshark -2 does.
+ */
+function frameDelta(st: CaptureState, f: FrameRecord): number {
+  if (st.firstSec < 0) {
+    st.firstSec = f.tsSec;
+    st.firstNsec = f.tsNsec;
+  }
+  if (f.number <= st.lastFrameNumber) return st.deltaOf(f.number);
+  const deltaNs = st.prevSec < 0 ? 0 : (f.tsSec - st.prevSec) * 1e9 + (f.tsNsec - st.prevNsec);
+  st.recordDelta(f.number, deltaNs);
+  st.prevSec = f.tsSec;
+  st.prevNsec = f.tsNsec;
+  return deltaNs;
+}
 
 function nanos(sec: number, nsec: number): bigint {
   return BigInt(sec) * 1_000_000_000n + BigInt(nsec);

@@ -39,6 +39,24 @@ export interface ProtocolModule<F extends Record<string, FieldSpec> = Record<str
    * null when undeclared: such a protocol is always run.
    */
   readonly calls: ProtocolCalls | null;
+  /**
+   * The conversation state the dissector keeps across frames, for pruned filter passes (see
+   * ConversationState); null or absent when it keeps none or does not say.
+   */
+  readonly state?: ConversationState | null;
+}
+
+/**
+ * What a dissector's conversation tracking (TCP streams, UDP streams, ICMP request/response)
+ * affects. A session pruned for a filter pass that wants only `stateless` fields of the protocol —
+ * and, when `handoff` is true, runs no protocol after it — lets the dissector skip the tracking
+ * (DissectContext.tracks): nothing that pass can see depends on it.
+ */
+export interface ConversationState {
+  /** The protocol's fields whose value and presence never depend on other frames. */
+  readonly stateless: readonly FieldDef[];
+  /** Whether the hand-off depends on the state (TCP does not hand retransmissions on). */
+  readonly handoff: boolean;
 }
 
 /** Where a dissector's sub-tree can go: tables it calls, protocols it calls by name, foreign fields it adds. */
@@ -55,6 +73,7 @@ export interface ProtocolDefinition<F extends Record<string, FieldSpec>> extends
   readonly handoffs?: ReadonlyArray<readonly [table: string, key: number]>;
   readonly heuristics?: ReadonlyArray<readonly [table: string, test: Heuristic]>;
   readonly calls?: ProtocolCalls;
+  readonly state?: ConversationState;
   readonly dissect: Dissector;
 }
 
@@ -90,6 +109,7 @@ export function defineProtocol<F extends Record<string, FieldDef>>(
     heuristics: def.heuristics ?? [],
     dissect: def.dissect,
     calls: def.calls ?? null,
+    state: def.state ?? null,
   });
 }
 

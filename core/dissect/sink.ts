@@ -153,7 +153,11 @@ export class FilterSink implements FieldSink {
   // A preallocated stack with an explicit depth: resizing an array's length is slow.
   private open = new Int32Array(256);
   depth = 0;
-  private lastId = -1;
+  /**
+   * The field id of the last item added if it was kept, else -1: what `enter` opens. A caller
+   * that skips `add` for an unwanted field (DissectContext.value) sets it to -1 itself.
+   */
+  lastId = -1;
   private lastIndex = -1;
 
   constructor(fields: Iterable<FieldDef>, idLimit: number) {
@@ -177,6 +181,11 @@ export class FilterSink implements FieldSink {
 
   wants(field: FieldDef): boolean {
     return this.wanted[field.id] === 1;
+  }
+
+  /** Which field ids this sink keeps (1), indexed by id: for callers that test before adding. Read-only. */
+  get wantedIds(): Uint8Array {
+    return this.wanted;
   }
 
   add(field: FieldDef, offset: number, length: number, value: FieldValue): void {

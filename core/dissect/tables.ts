@@ -1,8 +1,31 @@
 import type { FieldDef } from './field.ts';
+import type { FieldSink } from './sink.ts';
 import type { Heuristic, ProtocolModule } from './protocol.ts';
 import { BoundsError, type DissectContext } from './context.ts';
 import { Group, Severity, type Group as GroupT, type Severity as SeverityT } from './expert.ts';
 import { WS, dataProtocol } from './builtin.ts';
+
+/**
+ * A dissector table's name resolved once: call sites keep one (`const ETHERTYPE =
+ * tableRef('ethertype')`) and pass it to `ctx.callTable` instead of the string, which spares a
+ * name lookup per call. Refs are global; every engine's tables are reachable through them.
+ */
+export class TableRef {
+  constructor(
+    readonly name: string,
+    /** Index into each engine's table array. */
+    readonly slot: number,
+  ) {}
+}
+
+const tableRefs = new Map<string, TableRef>();
+
+/** The ref for a table name (the same object for the same name). */
+export function tableRef(name: string): TableRef {
+  let ref = tableRefs.get(name);
+  if (ref === undefined) tableRefs.set(name, (ref = new TableRef(name, tableRefs.size)));
+  return ref;
+}
 
 interface HeuristicEntry {
   readonly module: ProtocolModule;
@@ -15,8 +38,13 @@ interface HeuristicEntry {
  */
 export class DissectorTables {
   private readonly byKey = new Map<string, Map<number, ProtocolModule>>();
+  /** The same tables for lookups: keys below 2^16 (ports, EtherTypes, IP protocols) index an array. */
+  private readonly dense = new Map<string, DenseTable>();
+  /** The same, indexed by TableRef slot. */
+  private readonly bySlot: (DenseTable | undefined)[] = [];
   private readonly byName = new Map<string, ProtocolModule>();
   private readonly heuristics = new Map<string, HeuristicEntry[]>();
+  private readonly dataModule: ProtocolModule;
 
   constructor(modules: readonly ProtocolModule[]) {
     for (const m of modules) {
@@ -33,19 +61,33 @@ export class DissectorTables {
         list.push({ module: m, test });
       }
     }
+    for (const [name, t] of this.byKey) {
+      const dense = new DenseTable(t);
+      this.dense.set(name, dense);
+      const slot = tableRef(name).slot;
+      while (this.bySlot.length <= slot) this.bySlot.push(undefined);
+      this.bySlot[slot] = dense;
+    }
+    this.dataModule = this.byName.get('data') ?? dataProtocol;
   }
 
-  lookup(table: string, key: number): ProtocolModule | undefined {
-    return this.byKey.get(table)?.get(key);
+  lookup(table: string | TableRef, key: number): ProtocolModule | undefined {
+    return this.table(table)?.get(key);
+  }
+
+  private table(table: string | TableRef): DenseTable | undefined {
+    return typeof table === 'string' ? this.dense.get(table) : this.bySlot[table.slot];
   }
 
   protocol(abbrev: string): ProtocolModule | undefined {
     return this.byName.get(abbrev);
   }
 
-  call(ctx: DissectContext, table: string, key: number, offset: number, end: number, data?: unknown): boolean {
-    const m = this.byKey.get(table)?.get(key);
-    if (!m) return false;
+  call(ctx: DissectContext, table: string | TableRef, key: number, offset: number, end: number, data?: unknown): boolean {
+    const t = typeof table === 'string' ? this.dense.get(table) : this.bySlot[table.slot];
+    if (t === undefined) return false;
+    const m = t.get(key);
+    if (m === undefined) return false;
     this.run(ctx, m, offset, end, data);
     return true;
   }
@@ -60,7 +102,12 @@ export class DissectorTables {
   callHeuristics(ctx: DissectContext, table: string, offset: number, end: number): boolean {
     const list = this.heuristics.get(table);
     if (!list) return false;
-    for (const h of list) {
+    const skip = ctx.skip;
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i];
+      // A pruned pass need not test a skipped heuristic when nothing after it (the later
+      // heuristics, then the callers' fallback, `data`) can add a field: the outcome is unseen.
+      if (skip !== null && skip[h.module.proto.id] === 1 && this.restSkipped(list, i + 1, skip)) return false;
       let taken = false;
       try {
         taken = h.test(ctx, offset, end);
@@ -75,10 +122,15 @@ export class DissectorTables {
     return false;
   }
 
+  private restSkipped(list: readonly HeuristicEntry[], from: number, skip: Uint8Array): boolean {
+    if (skip[this.dataModule.proto.id] !== 1) return false;
+    for (let i = from; i < list.length; i++) if (skip[list[i].module.proto.id] !== 1) return false;
+    return true;
+  }
+
   callData(ctx: DissectContext, offset: number, end: number): void {
     if (end <= offset) return;
-    const m = this.byName.get('data') ?? dataProtocol;
-    this.run(ctx, m, offset, end, undefined);
+    this.run(ctx, this.dataModule, offset, end, undefined);
   }
 
   /**
@@ -89,9 +141,16 @@ export class DissectorTables {
     // A pruned filter pass skips protocols whose whole sub-tree can add no wanted field; the
     // caller still sees the hand-off as taken.
     const skip = ctx.skip;
-    if (skip !== null && skip[m.proto.id] === 1) return;
+    const id = m.proto.id;
+    if (skip !== null && skip[id] === 1) return;
     const outer = ctx.currentProtocol;
+    const outerFull = ctx.full;
+    const outerTracks = ctx.tracks;
     ctx.currentProtocol = m.abbrev;
+    const wanted = ctx.fieldsWanted;
+    ctx.full = wanted === null || wanted[id] === 1;
+    const untracked = ctx.untracked;
+    ctx.tracks = untracked === null || untracked[id] !== 1;
     const depth = ctx.sink.depth;
     try {
       m.dissect(ctx, offset, end, data);
@@ -102,7 +161,25 @@ export class DissectorTables {
       this.markBounds(ctx, m, e);
     } finally {
       ctx.currentProtocol = outer;
+      ctx.full = outerFull;
+      ctx.tracks = outerTracks;
     }
+  }
+
+  /**
+   * Which protocols `sink` wants items from, indexed by the protocol item's field id (1 = some
+   * field of the protocol's own is wanted), or null when it keeps everything (a tree). Dissectors
+   * skip adding their own fields when none is wanted (DissectContext.full).
+   */
+  fieldsWantedMask(sink: FieldSink, idLimit: number): Uint8Array | null {
+    if (sink.keepsLabels) return null;
+    const mask = new Uint8Array(idLimit);
+    for (const m of this.byName.values()) {
+      let any = m.calls === null;
+      for (const f of Object.values(m.fields)) if (sink.wants(f)) any = true;
+      mask[m.proto.id] = any ? 1 : 0;
+    }
+    return mask;
   }
 
   /**
@@ -114,6 +191,16 @@ export class DissectorTables {
    * depend on the length the network layer reports back).
    */
   pruneMask(wanted: Iterable<FieldDef>, idLimit: number): Uint8Array | null {
+    return this.pruneMasks(wanted, idLimit)?.skip ?? null;
+  }
+
+  /**
+   * The masks of a pruned filter pass: `skip` (see pruneMask) and `untracked`, the protocols that
+   * may skip their conversation tracking (see ConversationState): they declare it, every wanted
+   * field of theirs is stateless, and, when their hand-off depends on the state, no protocol they
+   * can hand on to runs. Null when nothing may be pruned.
+   */
+  pruneMasks(wanted: Iterable<FieldDef>, idLimit: number): { skip: Uint8Array; untracked: Uint8Array } | null {
     const want = new Uint8Array(idLimit);
     for (const f of wanted) {
       if (f.protocol === '_ws' || f.abbrev === 'frame.protocols') return null;
@@ -153,14 +240,26 @@ export class DissectorTables {
       }
     }
     const skip = new Uint8Array(idLimit);
+    const untracked = new Uint8Array(idLimit);
     let any = false;
     for (const m of modules) {
       if (!needed.has(m) && m.abbrev !== 'frame') {
         skip[m.proto.id] = 1;
         any = true;
+        continue;
+      }
+      const state = m.state;
+      if (!state) continue;
+      if (state.handoff && edges.get(m)!.some((t) => needed.has(t))) continue;
+      const stateless = new Set(state.stateless);
+      let free = true;
+      for (const f of Object.values(m.fields)) if (want[f.id] && !stateless.has(f)) free = false;
+      if (free) {
+        untracked[m.proto.id] = 1;
+        any = true;
       }
     }
-    return any ? skip : null;
+    return any ? { skip, untracked } : null;
   }
 
   private markBounds(ctx: DissectContext, m: ProtocolModule, e: BoundsError): void {
@@ -197,7 +296,7 @@ export class DissectorTables {
     field?: FieldDef,
   ): void {
     ctx.value(WS.expert, offset, length, null);
-    ctx.label(`Expert Info (${severityName(severity)}/${groupName(group)}): ${message}`);
+    if (ctx.tree) ctx.label(`Expert Info (${severityName(severity)}/${groupName(group)}): ${message}`);
     ctx.enter();
     if (field) {
       ctx.value(field, offset, length, null);
@@ -207,6 +306,31 @@ export class DissectorTables {
     ctx.value(WS.expertSeverity, offset, length, severity);
     ctx.value(WS.expertGroup, offset, length, group);
     ctx.leave();
+  }
+}
+
+/** One dissector table for lookups: an array for keys below 2^16, a map for the rest. */
+class DenseTable {
+  private readonly small: (ProtocolModule | undefined)[];
+  private readonly large = new Map<number, ProtocolModule>();
+
+  constructor(entries: ReadonlyMap<number, ProtocolModule>) {
+    let max = -1;
+    for (const key of entries.keys()) if (Number.isInteger(key) && key >= 0 && key < 0x10000 && key > max) max = key;
+    this.small = new Array<ProtocolModule | undefined>(max + 1).fill(undefined);
+    for (const [key, m] of entries) {
+      if (Number.isInteger(key) && key >= 0 && key <= max) this.small[key] = m;
+      else this.large.set(key, m);
+    }
+  }
+
+  get(key: number): ProtocolModule | undefined {
+    if (key >= 0 && key < this.small.length) {
+      // an integer below 2^16 here; other numbers (1.5) miss the array and try the map
+      const m = this.small[key];
+      if (m !== undefined || Number.isInteger(key)) return m;
+    }
+    return this.large.size === 0 ? undefined : this.large.get(key);
   }
 }
 

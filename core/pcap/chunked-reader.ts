@@ -21,6 +21,8 @@ export abstract class ChunkedReader implements CaptureReader {
 
   protected cur: Uint8Array = EMPTY;
   protected dv: DataView = viewOf(EMPTY);
+  private curBuffer: ArrayBufferLike = EMPTY.buffer;
+  private curOffset = 0;
   protected pos = 0;
   /** File offset of cur[0]. */
   protected base = 0;
@@ -129,6 +131,16 @@ export abstract class ChunkedReader implements CaptureReader {
     this.cur = chunk;
     this.pos = 0;
     this.dv = viewOf(chunk);
+    this.curBuffer = chunk.buffer;
+    this.curOffset = chunk.byteOffset;
+  }
+
+  /**
+   * `cur[start, start + length)` as a plain Uint8Array view (no copy): what `cur.subarray` gives,
+   * made directly, without subarray's species lookup, once per packet.
+   */
+  protected view(start: number, length: number): Uint8Array {
+    return new Uint8Array(this.curBuffer, this.curOffset + start, length);
   }
 }
 

@@ -48,7 +48,7 @@ export class PcapReader extends ChunkedReader {
     }
     rec.tsSec = sec + carry;
     rec.tsNsec = this.nanos ? frac : frac * 1000;
-    rec.bytes = this.cur.subarray(p + PCAP_RECORD_HEADER_LENGTH, p + total);
+    rec.bytes = this.view(p + PCAP_RECORD_HEADER_LENGTH, total - PCAP_RECORD_HEADER_LENGTH);
     rec.originalLength = dv.getUint32(p + 12, le);
     const ifc = this.iface!;
     rec.number = ++this.recordCount;

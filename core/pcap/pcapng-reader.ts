@@ -129,7 +129,7 @@ export class PcapngReader extends ChunkedReader {
           const ifc = this.ifaces[id];
           if (ifc === undefined) return this.badInterface(type, id);
           const data = p + 28;
-          rec.bytes = this.cur.subarray(data, data + capLen);
+          rec.bytes = this.view(data, capLen);
           rec.originalLength = dv.getUint32(p + 24, le);
           ifc.scale.apply(rec, dv.getUint32(p + 12, le), dv.getUint32(p + 16, le), ifc.tsOffset);
           if (!this.packetOptions(rec, type, data + ((capLen + 3) & ~3), end)) return false;
@@ -141,7 +141,7 @@ export class PcapngReader extends ChunkedReader {
           const orig = dv.getUint32(p + 8, le);
           let capLen = Math.min(orig, total - 16);
           if (ifc.snapLen > 0 && capLen > ifc.snapLen) capLen = ifc.snapLen;
-          rec.bytes = this.cur.subarray(p + 12, p + 12 + capLen);
+          rec.bytes = this.view(p + 12, capLen);
           rec.originalLength = orig;
           rec.tsSec = 0;
           rec.tsNsec = 0;
@@ -158,7 +158,7 @@ export class PcapngReader extends ChunkedReader {
           const ifc = this.ifaces[id];
           if (ifc === undefined) return this.badInterface(type, id);
           const data = p + 28;
-          rec.bytes = this.cur.subarray(data, data + capLen);
+          rec.bytes = this.view(data, capLen);
           rec.originalLength = dv.getUint32(p + 24, le);
           ifc.scale.apply(rec, dv.getUint32(p + 12, le), dv.getUint32(p + 16, le), ifc.tsOffset);
           if (!this.packetOptions(rec, type, data + ((capLen + 3) & ~3), end)) return false;

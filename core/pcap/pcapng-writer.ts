@@ -1,6 +1,6 @@
 import type { ByteSink } from './byte-sink.ts';
 import { BYTE_ORDER_MAGIC, BlockType, Option } from './pcapng-format.ts';
-import { MAX_OPTION_LENGTH, splitNanos, textSpace, writeText } from './write-util.ts';
+import { encodeText, MAX_OPTION_LENGTH, splitNanos, textSpace, writeText } from './write-util.ts';
 
 export interface InterfaceSpec {
   /** LINKTYPE_*: 1 Ethernet, 101 raw IP. */
@@ -48,7 +48,13 @@ export interface NameRecord {
  * error, not bad input.
  */
 export class PcapngWriter {
+  /** The output buffer: `cap` bytes for blocks, then SCRATCH bytes of scratch for text. */
   private buf: Uint8Array;
+  /** The same bytes as 32-bit words, for copying text out of the scratch (both ends are aligned). */
+  private words: Uint32Array;
+  private cap: number;
+  /** MAX_OPTION_LENGTH bytes at `cap`: text is encoded here, so a longer one is cut at that length. */
+  private scratch: Uint8Array;
   private dv: DataView;
   private at = 0;
   private flushedBytes = 0;
@@ -62,7 +68,10 @@ export class PcapngWriter {
   constructor(sink: ByteSink, section: SectionOptions = {}) {
     this.sink = sink;
     this.section = section;
-    this.buf = new Uint8Array(Math.max(4096, section.chunkSize ?? 1 << 20));
+    this.cap = pad4(Math.max(4096, section.chunkSize ?? 1 << 20));
+    this.buf = new Uint8Array(this.cap + SCRATCH);
+    this.words = new Uint32Array(this.buf.buffer);
+    this.scratch = this.buf.subarray(this.cap, this.cap + MAX_OPTION_LENGTH);
     this.dv = new DataView(this.buf.buffer);
   }
 
@@ -169,7 +178,7 @@ export class PcapngWriter {
       if (comments !== undefined) for (let i = 0; i < comments.length; i++) worst += textSpace(comments[i]);
       worst += 4;
     }
-    if (this.at + worst > this.buf.length) this.reserve(worst);
+    if (this.at + worst > this.cap) this.reserve(worst);
     const b = this.buf;
     const dv = this.dv;
     const start = this.at;
@@ -200,7 +209,21 @@ export class PcapngWriter {
       if (comments !== undefined) {
         for (let i = 0; i < comments.length; i++) {
           const c = comments[i];
-          const n = writeText(c, b, at + 4, c.length * 3);
+          let n: number;
+          if (c.length <= 24) n = writeText(c, b, at + 4, c.length * 3);
+          else {
+            // Encoded into the scratch area after the blocks (no view made per comment), then
+            // copied a word at a time (`at` and `cap` are multiples of 4; the bytes past the text
+            // in its last word are overwritten by the padding below). The scratch holds
+            // MAX_OPTION_LENGTH bytes, so a longer comment is cut at a character boundary as
+            // writeText cuts it.
+            n = encodeText(c, this.scratch);
+            const words = this.words;
+            const to = (at + 4) >> 2;
+            const from = this.cap >> 2;
+            const count = (n + 3) >> 2;
+            for (let k = 0; k < count; k++) words[to + k] = words[from + k];
+          }
           dv.setUint32(at, Option.comment | (n << 16), true);
           at += 4 + n;
           while ((at & 3) !== 0) b[at++] = 0;
@@ -273,12 +296,15 @@ export class PcapngWriter {
 
   /** Makes room for `n` bytes: flush, or grow for a block larger than the buffer. */
   private reserve(n: number): void {
-    if (this.at + n <= this.buf.length) return;
+    if (this.at + n <= this.cap) return;
     this.flush();
-    if (n > this.buf.length) {
-      let size = this.buf.length;
+    if (n > this.cap) {
+      let size = this.cap;
       while (size < n) size *= 2;
-      this.buf = new Uint8Array(size);
+      this.cap = size;
+      this.buf = new Uint8Array(size + SCRATCH);
+      this.words = new Uint32Array(this.buf.buffer);
+      this.scratch = this.buf.subarray(size, size + MAX_OPTION_LENGTH);
       this.dv = new DataView(this.buf.buffer);
     }
   }
@@ -321,6 +347,9 @@ export class PcapngWriter {
     this.at += 4;
   }
 }
+
+/** Scratch space after the blocks: MAX_OPTION_LENGTH rounded up to whole words. */
+const SCRATCH = pad4(MAX_OPTION_LENGTH);
 
 function pad4(n: number): number {
   return (n + 3) & ~3;

@@ -39,11 +39,22 @@ export function textSpace(s: string | undefined): number {
  * passes 2^53 after 104 days): seconds are split at 2^16 so every partial product stays below 2^47.
  */
 export function splitNanos(tsSec: number, tsNsec: number, out: { hi: number; lo: number }): void {
-  const secLo = tsSec % 0x10000;
-  const high = (tsSec - secLo) / 0x10000 * 1e9; // units of 2^16 ns, < 2^48 for any u64 count
-  const highLo = high % 0x10000;
+  // x - floor(x / 2^16) * 2^16 is x % 2^16 for these non-negative integers, without a float modulo
+  const secHi = Math.floor(tsSec / 0x10000);
+  const secLo = tsSec - secHi * 0x10000;
+  const high = secHi * 1e9; // units of 2^16 ns, < 2^48 for any u64 count
+  const highHi = Math.floor(high / 0x10000);
+  const highLo = high - highHi * 0x10000;
   const acc = highLo * 0x10000 + secLo * 1e9 + tsNsec; // < 2^47
   const carry = Math.floor(acc / 4294967296);
-  out.hi = (high - highLo) / 0x10000 + carry;
+  out.hi = highHi + carry;
   out.lo = acc - carry * 4294967296;
+}
+
+/**
+ * UTF-8 of `s` into `scratch` (at most its length, never splitting a character), for writers that
+ * then move the bytes with copyWithin: no view is made per call. Returns the bytes written.
+ */
+export function encodeText(s: string, scratch: Uint8Array): number {
+  return encoder.encodeInto(s, scratch).written;
 }

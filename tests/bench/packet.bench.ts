@@ -9,7 +9,7 @@
  * Ends with one BENCH line per target. Options: --frames N (default 1,000,000), --runs N (default 3).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PcapngWriter } from '../../core/pcap/pcapng-writer.ts';
@@ -48,18 +48,23 @@ generateFabricTraffic(FRAMES, SEED, (bytes, _linkType, tsSec, tsNsec, comment, i
 const interfaces = frames.reduce((n, f) => Math.max(n, f.iface + 1), 0);
 const writeRates: number[] = [];
 let writtenBytes = 0;
+const probe = join(dir, 'write-probe.pcapng');
 for (let run = 0; run < RUNS; run++) {
-  const path = join(dir, 'write-probe.pcapng');
-  const fd = openSync(path, 'w');
+  // A new file per run, as a capture is written: truncating the last run's file instead makes
+  // ext4 (auto_da_alloc) flush the whole file on close, which times the disk, not the writer.
+  rmSync(probe, { force: true });
+  const fd = openSync(probe, 'w');
   const start = process.hrtime.bigint();
   const w = new PcapngWriter((chunk) => {
     writeSync(fd, chunk);
   }, { application: 'underlay bench' });
   for (let i = 0; i < interfaces; i++) w.addInterface({ linkType: 1, name: `port${i}` });
+  // One options object, its comment replaced per frame (the writer reads it during the call).
   const comments: string[] = [''];
+  const withComment = { comments, flags: 2 };
   for (const f of frames) {
     if (f.comment !== undefined) comments[0] = f.comment;
-    w.writePacket(f.iface, f.tsSec, f.tsNsec, f.bytes, f.comment !== undefined ? { comments, flags: 2 } : undefined);
+    w.writePacket(f.iface, f.tsSec, f.tsNsec, f.bytes, f.comment !== undefined ? withComment : undefined);
   }
   w.close();
   closeSync(fd);
@@ -68,6 +73,7 @@ for (let run = 0; run < RUNS; run++) {
   writeRates.push(writtenBytes / seconds / 1e6);
 }
 frames.length = 0;
+rmSync(probe, { force: true });
 const writeMBs = median(writeRates);
 out(`pcapng write: ${(writtenBytes / 1e6).toFixed(1)} MB per run, ${writeRates.map((r) => r.toFixed(0)).join(' / ')} MB/s, median ${writeMBs.toFixed(0)} MB/s`);
 

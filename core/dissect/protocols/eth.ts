@@ -4,6 +4,9 @@ import { defineFields, defineProtocol } from '../protocol.ts';
 import type { DissectContext } from '../context.ts';
 import type { FieldDef } from '../field.ts';
 import { ETHERTYPE_NAMES } from './names.ts';
+import { tableRef } from '../tables.ts';
+
+const ETHERTYPE = tableRef('ethertype');
 
 const F = defineFields('eth', {
   dst: { abbrev: 'eth.dst', name: 'Destination', type: 'ether' },
@@ -58,19 +61,25 @@ export const eth = defineProtocol({
   ],
   dissect(ctx, offset, end) {
     ctx.ensure(offset, ETHERNET_HEADER_LEN);
-    const dst = ctx.uint(offset + EthernetField.dst, 6);
-    const src = ctx.uint(offset + EthernetField.src, 6);
     const type = ctx.u16(offset + EthernetField.ethertype);
     ctx.openProtocol(eth.proto, offset, ETHERNET_HEADER_LEN);
-    if (ctx.tree) ctx.label(`Ethernet II, Src: ${macLabel(src)}, Dst: ${macLabel(dst)}`);
-    addAddress(ctx, offset + EthernetField.dst, dst, F.dst, F.dstResolved, F.dstLg, F.dstIg);
-    addAddress(ctx, offset + EthernetField.src, src, F.src, F.srcResolved, F.srcLg, F.srcIg);
-    ctx.item(F.type, offset + EthernetField.ethertype, 2);
-    ctx.leave();
-    if (ctx.wantColumns) {
-      ctx.setProtocolColumn('Ethernet');
-      ctx.setLinkAddresses(resolvedName(src), resolvedName(dst));
+    // The addresses are read only for items (some eth field wanted) or the columns.
+    const full = ctx.full;
+    if (full || ctx.wantColumns) {
+      const dst = readMac(ctx.bytes, offset + EthernetField.dst);
+      const src = readMac(ctx.bytes, offset + EthernetField.src);
+      if (full) {
+        if (ctx.tree) ctx.label(`Ethernet II, Src: ${macLabel(src)}, Dst: ${macLabel(dst)}`);
+        addAddress(ctx, offset + EthernetField.dst, dst, F.dst, F.dstResolved, F.dstLg, F.dstIg);
+        addAddress(ctx, offset + EthernetField.src, src, F.src, F.srcResolved, F.srcLg, F.srcIg);
+        ctx.item(F.type, offset + EthernetField.ethertype, 2);
+      }
+      if (ctx.wantColumns) {
+        ctx.setProtocolColumn('Ethernet');
+        ctx.setLinkAddresses(resolvedName(src), resolvedName(dst));
+      }
     }
+    ctx.leave();
     const payload = offset + ETHERNET_HEADER_LEN;
     ctx.noteProtocol('ethertype');
     const consumed = callEthertype(ctx, type, payload, end);
@@ -84,7 +93,7 @@ export const eth = defineProtocol({
  */
 export function callEthertype(ctx: DissectContext, type: number, offset: number, end: number): number {
   ctx.payloadEnd = end;
-  if (!ctx.callTable('ethertype', type, offset, end)) {
+  if (!ctx.callTable(ETHERTYPE, type, offset, end)) {
     ctx.data(offset, end);
     return end;
   }
@@ -95,6 +104,7 @@ function trailer(ctx: DissectContext, from: number, end: number): void {
   const stop = Math.min(end, ctx.bytes.length);
   if (stop <= from) return;
   // Frames shorter than 60 bytes are padded with zeros; anything else after the payload is a trailer.
+  if (!ctx.full) return;
   const field = from < 60 && allZero(ctx.bytes, from, stop) ? F.padding : F.trailer;
   ctx.item(field, from, stop - from);
 }
@@ -107,6 +117,11 @@ function macLabel(mac: number): string {
 /** The resolved name without a manufacturer database: `Broadcast`, or the address itself. */
 function resolvedName(mac: number): string {
   return mac === 0xffffffffffff ? 'Broadcast' : formatMac(mac);
+}
+
+/** A 48-bit address (bounds already checked). */
+function readMac(b: Uint8Array, at: number): number {
+  return ((b[at] << 8) | b[at + 1]) * 4294967296 + (((b[at + 2] << 24) | (b[at + 3] << 16) | (b[at + 4] << 8) | b[at + 5]) >>> 0);
 }
 
 function allZero(b: Uint8Array, from: number, to: number): boolean {

@@ -2,11 +2,14 @@ import { GENEVE_HEADER_LEN, GENEVE_OPTION_CRITICAL, GENEVE_UDP_PORT } from '../.
 import { WS } from '../builtin.ts';
 import { BoundsError, type DissectContext } from '../context.ts';
 import { Group, Severity } from '../expert.ts';
-import type { FieldDef } from '../field.ts';
+import { FieldGroup, type FieldDef } from '../field.ts';
 import { defineFields, defineProtocol } from '../protocol.ts';
 import { ETHERTYPE_VALS, geneveClassName } from './geneve-names.ts';
 import { rd16, rd24, rd8, textItem, within } from './dns-text.ts';
 import { addUnderlayOptions, UNDERLAY } from './underlay-geneve.ts';
+import { tableRef } from '../tables.ts';
+
+const ETHERTYPE = tableRef('ethertype');
 
 /**
  * Geneve (RFC 8926) as Wireshark 4.0.17 dissects it (packet-geneve.c): base header, options as
@@ -94,6 +97,8 @@ const OPTION_FIELDS: readonly FieldDef[] = [
   ...Object.values(UNDERLAY.fields),
 ];
 
+const OPTION_GROUP = new FieldGroup(OPTION_FIELDS);
+
 /** `Unknown, Class: Amazon.com, Inc. (0x0108) Type: 0x01`: Wireshark's option name. */
 function optionName(optionClass: number, type: number): string {
   let name = 'Unknown';
@@ -129,35 +134,42 @@ export const geneve = defineProtocol({
     const tree = ctx.tree;
     if (tree) ctx.label(protocolLabel(ctx.bytes, offset));
 
+    // Without any Geneve field wanted the header is still read (bounds-checked) but adds no items.
+    const full = ctx.full;
     const verOpt = rd8(ctx, end, offset);
     const version = verOpt >> 6;
-    ctx.value(F.version, offset, 1, version);
+    if (full) ctx.value(F.version, offset, 1, version);
     if (version !== 0) {
       expertItem(ctx, `Unknown version ${version}`, offset, 1, F.versionUnknown);
       if (ctx.wantColumns) ctx.setInfo(`Unknown Geneve version ${version}`);
     }
     const optsLen = (verOpt & 0x3f) * 4;
-    ctx.value(F.optionLength, offset, 1, optsLen);
+    if (full) ctx.value(F.optionLength, offset, 1, optsLen);
     if (tree) ctx.label(`Length: ${optsLen} bytes`);
 
     const flags = rd8(ctx, end, offset + 1);
-    ctx.value(F.flags, offset + 1, 1, flags);
-    if (tree) ctx.label(flagsLabel(flags));
-    ctx.enter();
-    ctx.value(F.flagOam, offset + 1, 1, (flags & 0x80) !== 0 ? 1 : 0);
-    ctx.value(F.flagCritical, offset + 1, 1, (flags & 0x40) !== 0 ? 1 : 0);
-    ctx.value(F.flagReserved, offset + 1, 1, (flags & 0x3f) !== 0 ? 1 : 0);
-    ctx.leave();
+    if (full) {
+      ctx.value(F.flags, offset + 1, 1, flags);
+      if (tree) ctx.label(flagsLabel(flags));
+      ctx.enter();
+      ctx.value(F.flagOam, offset + 1, 1, (flags & 0x80) !== 0 ? 1 : 0);
+      ctx.value(F.flagCritical, offset + 1, 1, (flags & 0x40) !== 0 ? 1 : 0);
+      ctx.value(F.flagReserved, offset + 1, 1, (flags & 0x3f) !== 0 ? 1 : 0);
+      ctx.leave();
+    }
 
     const protoType = rd16(ctx, end, offset + 2);
-    ctx.value(F.protoType, offset + 2, 2, protoType);
+    if (full) ctx.value(F.protoType, offset + 2, 2, protoType);
     if (ctx.wantColumns) ctx.setInfo(`Encapsulated ${ethertypeName(protoType)}`);
 
-    ctx.value(F.vni, offset + 4, 3, rd24(ctx, end, offset + 4));
+    const vni = rd24(ctx, end, offset + 4);
+    if (full) ctx.value(F.vni, offset + 4, 3, vni);
     // Shown only when not zero.
     const reserved = rd8(ctx, end, offset + 7);
-    ctx.value(F.reserved, offset + 7, 1, reserved);
-    if (reserved === 0) ctx.hide();
+    if (full) {
+      ctx.value(F.reserved, offset + 7, 1, reserved);
+      if (reserved === 0) ctx.hide();
+    }
 
     const walk = optsLen > 0 && wantsOptions(ctx);
     if (walk) dissectOptions(ctx, offset + GENEVE_HEADER_LEN, optsLen, end);
@@ -170,7 +182,7 @@ export const geneve = defineProtocol({
 
     // tvb_new_subset_remaining past the end throws; an empty payload still goes to the table.
     if (payload > end) throw new BoundsError('malformed', end);
-    if (!ctx.callTable('ethertype', protoType, payload, end)) ctx.data(payload, end);
+    if (!ctx.callTable(ETHERTYPE, protoType, payload, end)) ctx.data(payload, end);
   },
 });
 
@@ -179,10 +191,7 @@ export const geneve = defineProtocol({
  * builds one too, a summary-only pass does not. Our summary pass keeps no fields at all.
  */
 function wantsOptions(ctx: DissectContext): boolean {
-  if (ctx.tree) return true;
-  const sink = ctx.sink;
-  for (const f of OPTION_FIELDS) if (sink.wants(f)) return true;
-  return false;
+  return ctx.tree || ctx.wantsAnyOf(OPTION_GROUP);
 }
 
 /**

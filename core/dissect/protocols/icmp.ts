@@ -190,6 +190,11 @@ export const icmp = defineProtocol({
   short: 'ICMP',
   fields: F,
   handoffs: [['ip.proto', 1]],
+  // Only the request/response matching looks at other frames.
+  state: {
+    stateless: Object.values(F).filter((f) => f !== F.respIn && f !== F.respTo && f !== F.respTime && f !== F.noResp && f !== F.respNotFound),
+    handoff: false,
+  },
   dissect(ctx, offset, end, data) {
     const ipInfo = ipv4PayloadInfo(data);
     const inError = ipInfo ? ipInfo.inErrorPacket : isInErrorPacket(data);
@@ -211,10 +216,14 @@ export const icmp = defineProtocol({
     const capturedEnd = Math.min(end, ctx.bytes.length);
     const reported = reportedEnd(ctx, end) - offset;
     ctx.openProtocol(icmp.proto, offset, capturedEnd - offset);
-    ctx.value(F.type, offset, 1, type);
-    if (ctx.tree) ctx.label(`Type: ${type} (${typeStr})`);
-    ctx.value(F.code, offset + 1, 1, code);
-    if (ctx.tree && codeStr) ctx.label(`Code: ${code} (${codeStr})`);
+    // Without any ICMP field wanted the message is still read, checked and handed on, with no items.
+    const full = ctx.full;
+    if (full) {
+      ctx.value(F.type, offset, 1, type);
+      if (ctx.tree) ctx.label(`Type: ${type} (${typeStr})`);
+      ctx.value(F.code, offset + 1, 1, code);
+      if (ctx.tree && codeStr) ctx.label(`Code: ${code} (${codeStr})`);
+    }
     checksum(ctx, offset, end, !fragmented && capturedEnd - offset >= reported && !inError, inError);
 
     switch (type) {
@@ -227,12 +236,16 @@ export const icmp = defineProtocol({
       case MASKREQ:
       case MASKREPLY: {
         const ident = ctx.u16(offset + 4);
-        ctx.value(F.ident, offset + 4, 2, ident);
-        ctx.value(F.identLe, offset + 4, 2, ((ident & 0xff) << 8) | (ident >>> 8));
+        if (full) {
+          ctx.value(F.ident, offset + 4, 2, ident);
+          ctx.value(F.identLe, offset + 4, 2, ((ident & 0xff) << 8) | (ident >>> 8));
+        }
         const seq = ctx.u16(offset + 6);
-        ctx.value(F.seq, offset + 6, 2, seq);
         const seqLe = ((seq & 0xff) << 8) | (seq >>> 8);
-        ctx.value(F.seqLe, offset + 6, 2, seqLe);
+        if (full) {
+          ctx.value(F.seq, offset + 6, 2, seq);
+          ctx.value(F.seqLe, offset + 6, 2, seqLe);
+        }
         if (ctx.wantColumns) ctx.appendInfo(`id=0x${hex4(ident)}, seq=${seq}/${seqLe}${ipInfo ? `, ttl=${ipInfo.ttl}` : ''}`);
         break;
       }
@@ -286,7 +299,8 @@ export const icmp = defineProtocol({
         break;
       case ECHO_REPLY:
       case ECHO:
-        if (!inError) echoTransaction(ctx, offset, type, ipInfo);
+        // Request/response matching; a pruned pass that cannot see it skips it (ctx.tracks).
+        if (!inError && ctx.tracks) echoTransaction(ctx, offset, type, ipInfo);
         echoData(ctx, offset, end, capturedEnd);
         break;
       case RTRADVERT: {
@@ -327,7 +341,8 @@ function lengthFields(ctx: DissectContext, offset: number, dgramLen: number): vo
 /** proto_tree_add_checksum as dissect_icmp calls it. */
 function checksum(ctx: DissectContext, offset: number, end: number, verify: boolean, inError: boolean): void {
   const value = ctx.u16(offset + 2);
-  ctx.value(F.checksum, offset + 2, 2, value);
+  const full = ctx.full;
+  if (full) ctx.value(F.checksum, offset + 2, 2, value);
   let status = 2;
   if (verify) {
     // The one's-complement sum over the whole message, checksum included, is zero when correct.
@@ -346,7 +361,7 @@ function checksum(ctx: DissectContext, offset: number, end: number, verify: bool
   } else if (ctx.tree) {
     ctx.label(`Checksum: 0x${hex4(value)} [unverified] [${inError ? 'in ICMP error packet' : 'fragmented datagram'}]`);
   }
-  ctx.value(F.checksumStatus, offset + 2, 0, status);
+  if (full) ctx.value(F.checksumStatus, offset + 2, 0, status);
   if (ctx.tree) ctx.label(`Checksum Status: ${CHECKSUM_STATUS_VALS[status]}`);
 }
 
@@ -468,11 +483,13 @@ function echoData(ctx: DissectContext, offset: number, end: number, capturedEnd:
     usecs = le32(ctx, offset + 12);
   }
   if (!farFrom(secs, frameSec) && usecs < 1_000_000) {
-    const ts = BigInt(secs) * 1_000_000_000n + BigInt(usecs * 1000);
-    ctx.value(F.dataTime, offset + 8, 8, ts);
-    const now = BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec);
-    ctx.value(F.dataTimeRelative, offset + 8, 8, now - ts);
-    if (ctx.tree) ctx.label(`Timestamp from icmp data (relative): ${relSeconds(now - ts)} seconds`);
+    if (ctx.full) {
+      const ts = BigInt(secs) * 1_000_000_000n + BigInt(usecs * 1000);
+      ctx.value(F.dataTime, offset + 8, 8, ts);
+      const now = BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec);
+      ctx.value(F.dataTimeRelative, offset + 8, 8, now - ts);
+      if (ctx.tree) ctx.label(`Timestamp from icmp data (relative): ${relSeconds(now - ts)} seconds`);
+    }
     ctx.data(offset + 16, end);
     return;
   }

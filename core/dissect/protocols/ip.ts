@@ -2,6 +2,7 @@ import { formatIpv4 } from '../../base/addr.ts';
 import { BoundsError, type DissectContext } from '../context.ts';
 import { Group, Severity } from '../expert.ts';
 import { bitPattern } from '../format.ts';
+import { FieldGroup } from '../field.ts';
 import { defineProtocol } from '../protocol.ts';
 import { TreeSink } from '../sink.ts';
 import { IP } from './ip-fields.ts';
@@ -10,6 +11,9 @@ import { IPPROTO_VALS } from './ip-names.ts';
 import { dissectOptions, sourceRouteDestination } from './ip-options.ts';
 import { Ipv4Reassembly, type ReassembledDatagram } from './ip-reassembly.ts';
 import { frameVlanId } from './vlan.ts';
+import { tableRef } from '../tables.ts';
+
+const IP_PROTO = tableRef('ip.proto');
 
 /** DSCP and ECN short names for the DS field's summary (Wireshark's dscp_short_vals, ecn_short_vals). */
 const DSCP_SHORT: Readonly<Record<number, string>> = {
@@ -18,6 +22,13 @@ const DSCP_SHORT: Readonly<Record<number, string>> = {
   46: 'EF PHB', 48: 'CS6', 56: 'CS7',
 };
 const ECN_SHORT = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'] as const;
+
+/** The fixed header's items besides the addresses, and the addresses. */
+const IP_HEADER = new FieldGroup([
+  IP.version, IP.hdrLen, IP.dsfield, IP.dscp, IP.ecn, IP.len, IP.id, IP.flags, IP.flagsRb, IP.flagsDf, IP.flagsMf, IP.fragOffset,
+  IP.ttl, IP.proto, IP.checksum, IP.checksumStatus,
+]);
+const IP_ADDRESSES = new FieldGroup([IP.src, IP.addr, IP.srcHost, IP.host, IP.dst, IP.dstHost, IP.curRt, IP.curRtHost]);
 
 const IP_MF = 0x2000;
 const IP_OFFSET = 0x1fff;
@@ -107,8 +118,14 @@ export const ip = defineProtocol({
 
 function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: boolean): void {
   const tree = ctx.tree;
+  // Without any IPv4 field wanted, the header is still read (and bounds-checked), judged and
+  // handed on, but no items are added.
+  const full = ctx.full;
+  // Finer: a pass wanting only addresses (ip.addr) skips the rest of the header's items.
+  const hdr = full && ctx.wantsAnyOf(IP_HEADER);
+  const addrs = full && ctx.wantsAnyOf(IP_ADDRESSES);
   // LINKTYPE_RAW goes through Wireshark's `raw` dissector first; it adds only its name here.
-  if (ctx.frame.linkType === 101 && offset === 0 && ctx.source === 0 && ctx.protocols.length === 1) ctx.noteProtocol('raw');
+  if (ctx.frame.linkType === 101 && offset === 0 && ctx.source === 0 && ctx.protocolDepth === 1) ctx.noteProtocol('raw');
   if (ctx.wantColumns) {
     ctx.setProtocolColumn('IPv4');
     ctx.setInfo('');
@@ -118,9 +135,9 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   const hlen = (b0 & 0x0f) * 4;
   ctx.openProtocol(ip.proto, offset, hlen);
   // The protocol item's label gets the addresses once they are read (proto_item_append_text).
-  const protoNode = ctx.sink instanceof TreeSink ? ctx.sink.lastNode : null;
+  const protoNode = tree && ctx.sink instanceof TreeSink ? ctx.sink.lastNode : null;
   if (tree) ctx.label(ip.name);
-  ctx.value(IP.version, offset, 1, version);
+  if (hdr) ctx.value(IP.version, offset, 1, version);
   if (tree) ctx.label(`${bitPattern(0xf0, 8, version)} = Version: ${version}`);
   if (version !== 4) {
     if (ctx.wantColumns) ctx.setInfo(`Bogus IPv4 version (${version}, must be 4)`);
@@ -131,7 +148,7 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
     if (version === 6) ctx.callProtocol('ipv6', offset, end);
     return;
   }
-  ctx.value(IP.hdrLen, offset, 1, hlen);
+  if (hdr) ctx.value(IP.hdrLen, offset, 1, hlen);
   if (tree) ctx.label(`${bitPattern(0x0f, 8, hlen >>> 2)} = Header Length: ${hlen} bytes (${hlen >>> 2})`);
   if (hlen < 20) {
     const message = `Bogus IP header length (${hlen}, must be at least 20)`;
@@ -144,21 +161,23 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   }
 
   const tos = ctx.u8(offset + 1);
-  ctx.value(IP.dsfield, offset + 1, 1, tos);
-  if (tree) {
-    const dscp = DSCP_SHORT[tos >>> 2] ?? 'Unknown';
-    ctx.label(`Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${dscp}, ECN: ${ECN_SHORT[tos & 3]})`);
+  if (hdr) {
+    ctx.value(IP.dsfield, offset + 1, 1, tos);
+    if (tree) {
+      const dscp = DSCP_SHORT[tos >>> 2] ?? 'Unknown';
+      ctx.label(`Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${dscp}, ECN: ${ECN_SHORT[tos & 3]})`);
+    }
+    // Subtrees matter only to a tree; a filter sink keeps occurrences, so skip the bookkeeping.
+    if (tree) ctx.enter();
+    ctx.value(IP.dscp, offset + 1, 1, tos >>> 2);
+    ctx.value(IP.ecn, offset + 1, 1, tos & 3);
+    if (tree) ctx.leave();
   }
-  // Subtrees matter only to a tree; a filter sink keeps occurrences, so skip the bookkeeping.
-  if (tree) ctx.enter();
-  ctx.value(IP.dscp, offset + 1, 1, tos >>> 2);
-  ctx.value(IP.ecn, offset + 1, 1, tos & 3);
-  if (tree) ctx.leave();
 
   const len = ctx.u16(offset + 2);
   const reported = reportedEnd(ctx, end) - offset;
   let ipEnd = end;
-  ctx.value(IP.len, offset + 2, 2, len);
+  if (hdr) ctx.value(IP.len, offset + 2, 2, len);
   if (len < hlen) {
     if (ctx.wantColumns) ctx.setInfo(`Bogus IP length (${len}, less than header length ${hlen})`);
     if (tree) ctx.label(`Total Length: ${len} bytes (bogus, less than header length ${hlen})`);
@@ -181,26 +200,29 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   // read throws (Ethernet then still shows what follows as padding).
   ctx.payloadEnd = ipEnd;
 
+  // Reads and items alternate as in Wireshark: a header cut short keeps the items before the cut.
   const id = ctx.u16(offset + 4);
-  ctx.value(IP.id, offset + 4, 2, id);
+  if (hdr) ctx.value(IP.id, offset + 4, 2, id);
   const off = ctx.u16(offset + 6);
   const flags = off >>> 13;
-  ctx.value(IP.flags, offset + 6, 1, flags);
-  if (tree) {
-    let text = `${bitPattern(0xe0, 8, flags)} = Flags: 0x${flags.toString(16)}`;
-    if (flags & 4) text += ', Reserved bit';
-    if (flags & 2) text += ", Don't fragment";
-    if (flags & 1) text += ', More fragments';
-    ctx.label(text);
-  }
-  if (tree) ctx.enter();
-  ctx.value(IP.flagsRb, offset + 6, 1, (flags >>> 2) & 1);
-  ctx.value(IP.flagsDf, offset + 6, 1, (flags >>> 1) & 1);
-  ctx.value(IP.flagsMf, offset + 6, 1, flags & 1);
-  if (tree) ctx.leave();
   const fragUnits = off & IP_OFFSET;
-  ctx.value(IP.fragOffset, offset + 6, 2, fragUnits);
-  if (tree) ctx.label(`${bitPattern(IP_OFFSET, 16, fragUnits)} = Fragment Offset: ${fragUnits * 8}`);
+  if (hdr) {
+    ctx.value(IP.flags, offset + 6, 1, flags);
+    if (tree) {
+      let text = `${bitPattern(0xe0, 8, flags)} = Flags: 0x${flags.toString(16)}`;
+      if (flags & 4) text += ', Reserved bit';
+      if (flags & 2) text += ", Don't fragment";
+      if (flags & 1) text += ', More fragments';
+      ctx.label(text);
+    }
+    if (tree) ctx.enter();
+    ctx.value(IP.flagsRb, offset + 6, 1, (flags >>> 2) & 1);
+    ctx.value(IP.flagsDf, offset + 6, 1, (flags >>> 1) & 1);
+    ctx.value(IP.flagsMf, offset + 6, 1, flags & 1);
+    if (tree) ctx.leave();
+    ctx.value(IP.fragOffset, offset + 6, 2, fragUnits);
+    if (tree) ctx.label(`${bitPattern(IP_OFFSET, 16, fragUnits)} = Fragment Offset: ${fragUnits * 8}`);
+  }
 
   const ttl = ctx.u8(offset + 8);
   // Wireshark judges the TTL once the destination is known and attaches the note to the TTL item;
@@ -212,37 +234,43 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   } catch (e) {
     if (!(e instanceof BoundsError)) throw e;
   }
-  ctx.value(IP.ttl, offset + 8, 1, ttl);
+  if (hdr) ctx.value(IP.ttl, offset + 8, 1, ttl);
   if (complaint) {
     ctx.enter();
     ctx.expert(Severity.note, Group.sequence, complaint.message, offset + 8, 1, complaint.field);
     ctx.leave();
   }
   const proto = ctx.u8(offset + 9);
-  ctx.value(IP.proto, offset + 9, 1, proto);
+  if (hdr) ctx.value(IP.proto, offset + 9, 1, proto);
   const sum = ctx.u16(offset + 10);
-  ctx.value(IP.checksum, offset + 10, 2, sum);
-  if (tree) ctx.label(`Header Checksum: 0x${hex4(sum)} [validation disabled]`);
-  ctx.value(IP.checksumStatus, offset + 10, 0, 2);
-  if (tree) ctx.label('Header checksum status: Unverified');
+  if (hdr) {
+    ctx.value(IP.checksum, offset + 10, 2, sum);
+    if (tree) ctx.label(`Header Checksum: 0x${hex4(sum)} [validation disabled]`);
+    ctx.value(IP.checksumStatus, offset + 10, 0, 2);
+    if (tree) ctx.label('Header checksum status: Unverified');
+  }
 
   const src = ctx.u32(offset + 12);
-  const srcText = tree || ctx.wantColumns || ctx.sink.wants(IP.srcHost) || ctx.sink.wants(IP.host) ? formatIpv4(src) : '';
-  ctx.value(IP.src, offset + 12, 4, src);
-  ctx.value(IP.addr, offset + 12, 4, src);
-  ctx.value(IP.srcHost, offset + 12, 4, srcText || null);
-  ctx.value(IP.host, offset + 12, 4, srcText || null);
+  const srcText = tree || ctx.wantColumns || (addrs && (ctx.sink.wants(IP.srcHost) || ctx.sink.wants(IP.host))) ? formatIpv4(src) : '';
+  if (addrs) {
+    ctx.value(IP.src, offset + 12, 4, src);
+    ctx.value(IP.addr, offset + 12, 4, src);
+    ctx.value(IP.srcHost, offset + 12, 4, srcText || null);
+    ctx.value(IP.host, offset + 12, 4, srcText || null);
+  }
 
   const dstPos = hlen > 20 ? sourceRouteDestination(ctx, offset, hlen) || 16 : 16;
   const dst = ctx.u32(offset + dstPos);
-  const dstText = tree || ctx.wantColumns || ctx.sink.wants(IP.dstHost) || ctx.sink.wants(IP.host) ? formatIpv4(dst) : '';
+  const dstText = tree || ctx.wantColumns || (addrs && (ctx.sink.wants(IP.dstHost) || ctx.sink.wants(IP.host))) ? formatIpv4(dst) : '';
   if (ctx.wantColumns) ctx.setNetAddresses(srcText, dstText);
   if (dstPos !== 16) {
     const cur = ctx.u32(offset + 16);
-    ctx.value(IP.curRt, offset + 16, 4, cur);
-    ctx.value(IP.curRtHost, offset + 16, 4, ctx.sink.wants(IP.curRtHost) ? formatIpv4(cur) : null);
+    if (addrs) {
+      ctx.value(IP.curRt, offset + 16, 4, cur);
+      ctx.value(IP.curRtHost, offset + 16, 4, ctx.sink.wants(IP.curRtHost) ? formatIpv4(cur) : null);
+    }
     if (protoNode) protoNode.label = `${ip.name}, Src: ${srcText}, Dst: ${dstText}, Via: ${formatIpv4(cur)}`;
-  } else {
+  } else if (addrs) {
     ctx.value(IP.dst, offset + 16, 4, dst);
     ctx.value(IP.addr, offset + 16, 4, dst);
     ctx.value(IP.dstHost, offset + 16, 4, dstText || null);
@@ -311,7 +339,7 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
 
 /** ip_try_dissect: the `ip.proto` table, then heuristics, then the data dissector. */
 function handOff(ctx: DissectContext, proto: number, from: number, to: number, info: PayloadInfo): void {
-  if (ctx.callTable('ip.proto', proto, from, to, info)) return;
+  if (ctx.callTable(IP_PROTO, proto, from, to, info)) return;
   if (ctx.callHeuristics('ip', from, to)) return;
   if (ctx.wantColumns) ctx.setInfo(`${ipProtoName(proto)} (${proto})`);
   ctx.data(from, to);

@@ -63,39 +63,36 @@ export class TcpFlow {
   pushBytesSent = 0;
   pushSetLast = false;
   lastSegmentFlags = 0;
-  // Unacknowledged segments in sending order (Wireshark walks its list newest first), in typed
-  // arrays so that tracking them allocates nothing per segment.
+  // Unacknowledged segments in sending order (Wireshark walks its list newest first), four numbers
+  // each (SEG_FRAME, SEG_SEQ, SEG_NEXT, SEG_TIME) in one typed array, so that tracking them
+  // allocates nothing per segment and a flow costs one small array, made at its first segment.
   segCount = 0;
-  segFrame = new Uint32Array(8);
-  segSeq = new Uint32Array(8);
-  segNext = new Uint32Array(8);
-  segTime = new Float64Array(8);
+  segs: Float64Array = NO_SEGMENTS;
 
   addSegment(frame: number, seq: number, next: number, time: number): void {
-    if (this.segCount === this.segSeq.length) {
-      const cap = this.segCount * 2;
-      this.segFrame = grown(this.segFrame, cap);
-      this.segSeq = grown(this.segSeq, cap);
-      this.segNext = grown(this.segNext, cap);
-      this.segTime = grown(this.segTime, cap);
-    }
-    const i = this.segCount++;
-    this.segFrame[i] = frame;
-    this.segSeq[i] = seq;
-    this.segNext[i] = next;
-    this.segTime[i] = time;
+    const at = this.segCount * SEG;
+    if (at === this.segs.length) this.segs = grown(this.segs, Math.max(2 * SEG, 2 * at));
+    const segs = this.segs;
+    segs[at + SEG_FRAME] = frame;
+    segs[at + SEG_SEQ] = seq;
+    segs[at + SEG_NEXT] = next;
+    segs[at + SEG_TIME] = time;
+    this.segCount++;
   }
 
   removeSegment(i: number): void {
     const n = --this.segCount;
-    if (i < n) {
-      this.segFrame.copyWithin(i, i + 1, n + 1);
-      this.segSeq.copyWithin(i, i + 1, n + 1);
-      this.segNext.copyWithin(i, i + 1, n + 1);
-      this.segTime.copyWithin(i, i + 1, n + 1);
-    }
+    if (i < n) this.segs.copyWithin(i * SEG, (i + 1) * SEG, (n + 1) * SEG);
   }
 }
+
+/** Fields of one unacknowledged segment in TcpFlow.segs: index `i * SEG + SEG_…`. */
+export const SEG = 4;
+export const SEG_FRAME = 0;
+export const SEG_SEQ = 1;
+export const SEG_NEXT = 2;
+export const SEG_TIME = 3;
+const NO_SEGMENTS = new Float64Array(0);
 
 export class TcpConversation {
   readonly flows: [TcpFlow, TcpFlow] = [new TcpFlow(), new TcpFlow()];
@@ -311,14 +308,16 @@ export function analyzeSequence(
   fwd.lastSegmentFlags = ta.present ? ta.flags : 0;
 
   // Segments of the other direction this one acknowledges (newest first, as Wireshark's list).
+  const rs = rev.segs;
   for (let i = rev.segCount - 1; i >= 0; i--) {
-    const segNext = rev.segNext[i];
+    const at = i * SEG;
+    const segNext = rs[at + SEG_NEXT];
     if (ack === segNext) {
       ta.present = true;
-      ta.frameAcked = rev.segFrame[i];
-      ta.ackRtt = now - rev.segTime[i];
-    } else if (gtSeq(ack, rev.segSeq[i]) && leSeq(ack, segNext)) {
-      rev.segSeq[i] = ack;
+      ta.frameAcked = rs[at + SEG_FRAME];
+      ta.ackRtt = now - rs[at + SEG_TIME];
+    } else if (gtSeq(ack, rs[at + SEG_SEQ]) && leSeq(ack, segNext)) {
+      rs[at + SEG_SEQ] = ack;
       continue;
     } else if (gtSeq(segNext, ack)) {
       continue;
@@ -329,11 +328,12 @@ export function analyzeSequence(
   // Bytes in flight after this segment, and bytes sent since the last PSH.
   const n = fwd.segCount;
   if (seglen !== 0 && n > 0 && fwd.validBif) {
-    let first = (fwd.segSeq[n - 1] - fwd.baseSeq) >>> 0;
-    let last = (fwd.segNext[n - 1] - fwd.baseSeq) >>> 0;
+    const fs = fwd.segs;
+    let first = (fs[(n - 1) * SEG + SEG_SEQ] - fwd.baseSeq) >>> 0;
+    let last = (fs[(n - 1) * SEG + SEG_NEXT] - fwd.baseSeq) >>> 0;
     for (let i = n - 1; i >= 0; i--) {
-      const s = (fwd.segSeq[i] - fwd.baseSeq) >>> 0;
-      const e = (fwd.segNext[i] - fwd.baseSeq) >>> 0;
+      const s = (fs[i * SEG + SEG_SEQ] - fwd.baseSeq) >>> 0;
+      const e = (fs[i * SEG + SEG_NEXT] - fwd.baseSeq) >>> 0;
       if (e > last) last = e;
       if (s < first) first = s;
     }
@@ -397,10 +397,11 @@ function classifyRetransmission(
   // segment that last advanced nextseq.
   ta.rto = now - fwd.nextseqTime;
   ta.rtoFrame = fwd.nextseqFrame;
+  const fs = fwd.segs;
   for (let i = 0; i < fwd.segCount; i++) {
-    if (leSeq(fwd.segSeq[i], seq)) {
-      ta.rto = now - fwd.segTime[i];
-      ta.rtoFrame = fwd.segFrame[i];
+    if (leSeq(fs[i * SEG + SEG_SEQ], seq)) {
+      ta.rto = now - fs[i * SEG + SEG_TIME];
+      ta.rtoFrame = fs[i * SEG + SEG_FRAME];
       break;
     }
   }

@@ -1,4 +1,5 @@
 import * as wire from '../../wire/tcp.ts';
+import { FieldGroup as FieldGroupImport } from '../field.ts';
 import { defineProtocol } from '../protocol.ts';
 import type { DissectContext } from '../context.ts';
 import { BoundsError as BoundsErrorImport } from '../context.ts';
@@ -14,6 +15,9 @@ import { EndpointPairMap } from './tcp-conversations.ts';
 import * as options from './tcp-options.ts';
 import { TcpOptionScratch } from './tcp-options.ts';
 import * as udpHelpers from './udp.ts';
+import { tableRef } from '../tables.ts';
+
+const TCP_PORT = tableRef('tcp.port');
 
 // Imported bindings used per frame are read once here: the CommonJS-style transforms that tsx and
 // Vitest apply turn every access to an imported binding into a getter call.
@@ -22,8 +26,9 @@ const F = TCP;
 const BoundsError = BoundsErrorImport;
 const Group = GroupImport;
 const Severity = SeverityImport;
+const FieldGroup = FieldGroupImport;
 const { COMPLETENESS, TA, TH, analyzeSequence, completenessLabel, completenessOf } = analysis;
-const { flowIndex, layerOf, relativeNanos } = conversations;
+const { flowIndex, relativeNanos } = conversations;
 const { dissectTcpOptions } = options;
 const { hex4, openText, seconds } = udpHelpers;
 const { ipv4PayloadInfo } = ipHandoff;
@@ -67,6 +72,13 @@ function flagLetters(flags: number): string {
   return s;
 }
 
+/** The flags item with its bits, and every other TCP field. */
+const TCP_FLAG_FIELDS = new FieldGroup([
+  F.flags, F.flagsRes, F.flagsAe, F.flagsCwr, F.flagsEce, F.flagsUrg, F.flagsAck, F.flagsPush, F.flagsReset, F.flagsSyn, F.flagsFin,
+  F.flagsStr,
+]);
+const TCP_OTHER_FIELDS = new FieldGroup(Object.values(F).filter((f) => !TCP_FLAG_FIELDS.fields.includes(f)));
+
 /** Analysis flags whose segment is not handed to sub-dissectors (tshark 4.0's default). */
 const NO_SUBDISSECTION = TA.retransmission | TA.outOfOrder | TA.spuriousRetransmission;
 
@@ -83,6 +95,20 @@ export const tcp = defineProtocol({
   short: 'TCP',
   fields: F,
   handoffs: [['ip.proto', TCP_PROTOCOL]],
+  // Relative numbers, streams, window scaling, the analysis and which segments are handed on
+  // depend on the conversation; the header's own values do not.
+  state: {
+    stateless: [
+      F.srcport, F.dstport, F.port, F.len, F.seqRaw, F.ackRaw, F.hdrLen, F.flags, F.flagsRes, F.flagsAe, F.flagsCwr, F.flagsEce,
+      F.flagsUrg, F.flagsAck, F.flagsPush, F.flagsReset, F.flagsSyn, F.flagsFin, F.flagsStr, F.windowSizeValue, F.checksum,
+      F.checksumStatus, F.urgentPointer, F.options, F.optionKind, F.optionLen, F.optEol, F.optNop, F.optMss, F.optWscale,
+      F.optSackPerm, F.optSack, F.optTimestamp, F.optExperimental, F.optUnknown, F.mssVal, F.wscaleShift, F.wscaleMultiplier,
+      F.sackCount, F.tsval, F.tsecr, F.mssAbsent, F.mssPresent, F.expExid, F.expData, F.unknownPayload, F.connectionSyn,
+      F.connectionSynack, F.connectionFin, F.connectionRst, F.ackNonzero, F.urgentNonzero, F.wscaleShiftInvalid,
+      F.optionLenInvalid, F.nop4, F.nonZeroAfterEol, F.shortSegment, F.bogusHeaderLength, F.payload,
+    ],
+    handoff: true,
+  },
   dissect: dissectTcp,
 });
 
@@ -96,9 +122,16 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   const fragmented = ipv4 !== null && ipv4.fragmented;
   const src = info ? info.src : 0;
   const dst = info ? info.dst : 0;
-  const layer = layerOf(ctx.protocols, 'tcp');
+  // Conversations and the sequence analysis; a pruned pass that cannot see them skips them.
+  const tracks = ctx.tracks;
+  const layer = tracks ? ctx.layerOf('tcp') : 0;
   const cols = ctx.wantColumns;
   const tree = ctx.tree;
+  // Without any TCP field wanted the header is still read, judged and handed on, with no items.
+  const full = ctx.full;
+  // Finer: a pass wanting only flag fields (tcp.flags.syn) skips the other items, and the reverse.
+  const flg = full && ctx.wantsAnyOf(TCP_FLAG_FIELDS);
+  const rest = full && ctx.wantsAnyOf(TCP_OTHER_FIELDS);
 
   // Reads stop where IP says the segment ends, as in Wireshark's tvbuff, not at the frame's end.
   need(reported, 4, offset);
@@ -112,17 +145,19 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   const node: TreeNode | null = tree ? (ctx.sink as TreeSink).lastNode : null;
   let label = '';
   if (node) node.label = label = `Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
-  ctx.value(F.srcport, offset, 2, sport);
-  ctx.value(F.dstport, offset + 2, 2, dport);
-  ctx.value(F.port, offset, 2, sport);
-  ctx.value(F.port, offset + 2, 2, dport);
+  if (rest) {
+    ctx.value(F.srcport, offset, 2, sport);
+    ctx.value(F.dstport, offset + 2, 2, dport);
+    ctx.value(F.port, offset, 2, sport);
+    ctx.value(F.port, offset + 2, 2, dport);
+  }
   if (inError) {
     // An ICMP error usually quotes 8 bytes: the sequence number is shown at once, and a header cut
     // short ends the dissection quietly, as the quoting dissector swallows the exception.
     const avail = Math.min(end, ctx.bytes.length) - offset;
     if (avail >= 8) {
       const raw = ctx.u32(offset + TcpField.seq);
-      ctx.value(F.seq, offset + TcpField.seq, 4, raw);
+      if (rest) ctx.value(F.seq, offset + TcpField.seq, 4, raw);
       if (tree) ctx.label(`Sequence Number: ${raw}`);
     }
     if (avail < TcpField.checksum) {
@@ -156,7 +191,9 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   let completeness = 0;
   let delta = 0;
   let logIndex = -1;
-  if (firstPass) {
+  if (!tracks) {
+    // no conversation in this pass: numbers stay raw, nothing is analysed or logged
+  } else if (firstPass) {
     conv = st.byEndpoints.get(src, sport, dst, dport);
     if (!conv) {
       conv = st.open(now, frame.number, src, sport, dst, dport);
@@ -198,7 +235,7 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   const rev = conv ? conv.flows[dir ^ 1] : undefined;
   const winScale = logIndex >= 0 ? st.log.winScale[logIndex] : fwd ? fwd.winScale : -1;
 
-  if (conv) {
+  if (conv && rest) {
     ctx.value(F.stream, offset, 0, conv.stream);
     if (tree) ctx.label(`[Stream index: ${conv.stream}]`);
     ctx.value(F.completeness, offset, 0, completeness);
@@ -215,13 +252,13 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
     ctx.expert(Severity.warning, Group.malformed, message, offset, 0, F.shortSegment);
     if (opened) ctx.leave();
   } else if (haveSeglen) {
-    ctx.value(F.len, offset + TcpField.flags, 1, seglen);
+    if (rest) ctx.value(F.len, offset + TcpField.flags, 1, seglen);
     if (tree) ctx.label(`[TCP Segment Len: ${seglen}]`);
     if (firstPass && conv) {
       analyzeSequence(conv, dir, frame.number, now, seq, ack, seglen, flags, win, ta);
     }
   }
-  if (firstPass) {
+  if (firstPass && conv) {
     st.log.delta[logIndex] = delta;
     if (conv && flags & TH.fin && conv.closingInitiator < 0) conv.closingInitiator = dir;
   }
@@ -229,7 +266,7 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   // Numbers are relative once the analysis has seen the flow (never inside an ICMP error's quote).
   const seqRel = !inError && fwd && fwd.baseSet ? (seq - fwd.baseSeq) >>> 0 : seq;
   const ackRel = !inError && ackFlag && rev && rev.baseSet ? (ack - rev.baseSeq) >>> 0 : ack;
-  if (!inError) {
+  if (!inError && rest) {
     ctx.value(F.seq, offset + TcpField.seq, 4, seqRel);
     if (tree) ctx.label(`Sequence Number: ${seqRel}    (relative sequence number)`);
     ctx.value(F.seqRaw, offset + TcpField.seq, 4, seq);
@@ -244,7 +281,7 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   }
   if (hlen < TCP_HEADER_LEN) {
     if (cols) ctx.setInfo(`${ctx.columns.info}, bogus TCP header length (${hlen}, must be at least ${TCP_HEADER_LEN})`);
-    ctx.value(F.hdrLen, offset + TcpField.flags, 1, hlen);
+    if (rest) ctx.value(F.hdrLen, offset + TcpField.flags, 1, hlen);
     if (tree) ctx.label(`${nibble(hlen / 4)} .... = Header Length: ${hlen} bytes (${hlen / 4})`);
     if (ctx.tree) ctx.enter();
     const message = `Bogus TCP header length (${hlen}, must be at least ${TCP_HEADER_LEN})`;
@@ -254,12 +291,12 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
     return;
   }
 
-  if (haveSeglen) {
+  if (haveSeglen && rest) {
     const nxtseq = (seqRel + seglen + (flags & (TH.syn | TH.fin) ? 1 : 0)) >>> 0;
     ctx.value(F.nxtseq, offset, 0, nxtseq);
     if (tree) ctx.label(`[Next Sequence Number: ${nxtseq}    (relative sequence number)]`);
   }
-  ctx.value(F.ack, offset + TcpField.ack, 4, ackRel);
+  if (rest) ctx.value(F.ack, offset + TcpField.ack, 4, ackRel);
   if (tree) ctx.label(ackFlag ? `Acknowledgment Number: ${ackRel}    (relative ack number)` : `Acknowledgment Number: ${ack}`);
   if (syn && ackFlag && ackRel > 1) {
     // A SYN-ACK acknowledging more than the SYN accepted data sent with it (TCP Fast Open).
@@ -272,19 +309,22 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
     ctx.expert(Severity.note, Group.protocol, 'The acknowledgment number field is nonzero while the ACK flag is not set', offset + TcpField.ack, 4, F.ackNonzero);
     if (ctx.tree) ctx.leave();
   }
-  ctx.value(F.ackRaw, offset + TcpField.ack, 4, ack);
+  if (rest) ctx.value(F.ackRaw, offset + TcpField.ack, 4, ack);
   if (node && ackFlag) node.label = label += `, Ack: ${ackRel}`;
   if (node && haveSeglen) node.label = label += `, Len: ${seglen}`;
-  ctx.value(F.hdrLen, offset + TcpField.flags, 1, hlen);
+  if (rest) ctx.value(F.hdrLen, offset + TcpField.flags, 1, hlen);
   if (tree) ctx.label(`${nibble(hlen / 4)} .... = Header Length: ${hlen} bytes (${hlen / 4})`);
 
-  addFlags(ctx, offset, flags, sport, dport, conv, dir);
+  if (flg) addFlags(ctx, offset, flags, sport, dport, conv, dir);
+  else flagExperts(ctx, offset + TcpField.flags, flags, sport, dport, conv, dir);
 
   const winAt = offset + TcpField.window;
-  ctx.value(F.windowSizeValue, winAt, 2, win);
-  ctx.value(F.windowSize, winAt, 2, realWindow);
+  if (rest) {
+    ctx.value(F.windowSizeValue, winAt, 2, win);
+    ctx.value(F.windowSize, winAt, 2, realWindow);
+  }
   if (tree) ctx.label(`[Calculated window size: ${realWindow}]`);
-  if (!syn && conv) {
+  if (!syn && conv && rest) {
     const factor = winScale >= 0 ? 2 ** winScale : winScale;
     ctx.value(F.windowSizeScalefactor, winAt, 2, factor);
     if (tree) {
@@ -294,13 +334,15 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   }
   need(reported, TcpField.urgent, offset);
   const sum = ctx.u16(offset + TcpField.checksum);
-  ctx.value(F.checksum, offset + TcpField.checksum, 2, sum);
-  if (tree) ctx.label(`Checksum: 0x${hex4(sum)} [unverified]`);
-  ctx.value(F.checksumStatus, offset + TcpField.checksum, 0, 2);
-  if (tree) ctx.label('[Checksum Status: Unverified]');
+  if (rest) {
+    ctx.value(F.checksum, offset + TcpField.checksum, 2, sum);
+    if (tree) ctx.label(`Checksum: 0x${hex4(sum)} [unverified]`);
+    ctx.value(F.checksumStatus, offset + TcpField.checksum, 0, 2);
+    if (tree) ctx.label('[Checksum Status: Unverified]');
+  }
   need(reported, TCP_HEADER_LEN, offset);
   const urp = ctx.u16(offset + TcpField.urgent);
-  ctx.value(F.urgentPointer, offset + TcpField.urgent, 2, urp);
+  if (rest) ctx.value(F.urgentPointer, offset + TcpField.urgent, 2, urp);
   if (flags & TH.urg) {
     if (cols) ctx.appendInfo(`Urg=${urp}`);
   } else if (urp !== 0) {
@@ -316,12 +358,13 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
     if (!haveSeglen && !inError && !fragmented) {
       // The options run past the segment: tshark shows the item (`<MISSING>`), the stream times,
       // then the exception.
-      ctx.value(F.options, optAt, hlen - TCP_HEADER_LEN, null);
+      if (rest) ctx.value(F.options, optAt, hlen - TCP_HEADER_LEN, null);
       if (tree) ctx.label(`Options: (${hlen - TCP_HEADER_LEN} bytes)`);
-      if (conv) addTimestamps(ctx, offset, conv, now, delta);
+      if (conv && rest) addTimestamps(ctx, offset, conv, now, delta);
       throw new BoundsError('malformed', offset + reported);
     }
-    ctx.item(F.options, optAt, hlen - TCP_HEADER_LEN);
+    if (rest) ctx.item(F.options, optAt, hlen - TCP_HEADER_LEN);
+    else ctx.ensure(optAt, hlen - TCP_HEADER_LEN);
     const optionsNode = tree ? (ctx.sink as TreeSink).lastNode : null;
     if (optionsNode) optionsNode.label = `Options: (${hlen - TCP_HEADER_LEN} bytes)`;
     const scratch = st.options;
@@ -361,7 +404,7 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   }
 
   if (conv) {
-    addTimestamps(ctx, offset, conv, now, delta);
+    if (rest) addTimestamps(ctx, offset, conv, now, delta);
     if (ta.present) printAnalysis(ctx, offset, ta, conv, frame.number);
   }
 
@@ -370,7 +413,7 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
   const payloadLen = haveSeglen ? seglen : inError ? Math.max(0, Math.min(end, ctx.bytes.length) - payloadAt) : 0;
   if (payloadLen > 0) {
     const captured = Math.min(payloadAt + payloadLen, end, ctx.bytes.length) - payloadAt;
-    if (captured > 0) {
+    if (captured > 0 && rest) {
       ctx.item(F.payload, payloadAt, captured);
       if (tree) ctx.label(`TCP payload (${captured} byte${captured === 1 ? '' : 's'})`);
       // A plain retransmission is not reassembled again: its bytes are only shown as such.
@@ -385,8 +428,8 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
 
   if (payloadLen === 0 || ta.flags & NO_SUBDISSECTION) return;
   const stop = payloadAt + payloadLen;
-  if (conv && conv.serverPort !== 0 && ctx.callTable('tcp.port', conv.serverPort, payloadAt, stop)) return;
-  if (ctx.callPorts('tcp.port', sport, dport, payloadAt, stop)) return;
+  if (conv && conv.serverPort !== 0 && ctx.callTable(TCP_PORT, conv.serverPort, payloadAt, stop)) return;
+  if (ctx.callPorts(TCP_PORT, sport, dport, payloadAt, stop)) return;
   if (ctx.callHeuristics('tcp', payloadAt, stop)) return;
   ctx.data(payloadAt, stop);
 }
@@ -403,6 +446,29 @@ function addTimestamps(ctx: DissectContext, offset: number, conv: TcpConversatio
     if (ctx.tree) ctx.label(`[Time since previous frame in this TCP stream: ${seconds(delta)} seconds]`);
   } else ctx.value(F.timeDelta, offset, 0, null);
   if (opened) ctx.leave();
+}
+
+/** The expert items addFlags raises, for a pass that wants no TCP field (so no flag items). */
+function flagExperts(ctx: DissectContext, at: number, flags: number, sport: number, dport: number, conv: TcpConversation | undefined, dir: number): void {
+  if ((flags & (TH.rst | TH.syn | TH.fin)) === 0) return;
+  if (flags & TH.rst) ctx.expert(Severity.warning, Group.sequence, 'Connection reset (RST)', at, 2, F.connectionRst);
+  if (flags & TH.syn) {
+    if (flags & TH.ack) {
+      ctx.expert(Severity.chat, Group.sequence, `Connection establish acknowledge (SYN+ACK): server port ${sport}`, at, 2, F.connectionSynack);
+    } else {
+      ctx.expert(Severity.chat, Group.sequence, `Connection establish request (SYN): server port ${dport}`, at, 2, F.connectionSyn);
+    }
+  }
+  if (flags & TH.fin) {
+    ctx.expert(Severity.chat, Group.sequence, 'Connection finish (FIN)', at, 2, F.connectionFin);
+    if (conv) {
+      if (conv.closingInitiator === dir) {
+        ctx.expert(Severity.note, Group.sequence, 'This frame initiates the connection closing', at, 2, F.finActive);
+      } else {
+        ctx.expert(Severity.note, Group.sequence, 'This frame undergoes the connection closing', at, 2, F.finPassive);
+      }
+    }
+  }
 }
 
 function addFlags(ctx: DissectContext, offset: number, flags: number, sport: number, dport: number, conv: TcpConversation | undefined, dir: number): void {
@@ -465,35 +531,39 @@ function flagBit(ctx: DissectContext, field: (typeof F)[keyof typeof F], at: num
 /** The SEQ/ACK analysis subtree and the Info prefixes, in tcp_print_sequence_number_analysis order. */
 function printAnalysis(ctx: DissectContext, offset: number, ta: TcpAcked, conv: TcpConversation, frame: number): void {
   const tree = ctx.tree;
-  ctx.value(F.analysis, offset, 0, null);
-  if (tree) ctx.label('[SEQ/ACK analysis]');
-  if (ctx.tree) ctx.enter();
-  if (ta.frameAcked) {
-    ctx.value(F.acksFrame, offset, 0, ta.frameAcked);
-    if (tree) ctx.label(`[This is an ACK to the segment in frame: ${ta.frameAcked}]`);
-    if (ta.ackRtt) {
-      ctx.value(F.ackRtt, offset, 0, ctx.sink.wants(F.ackRtt) ? BigInt(ta.ackRtt) : null);
-      if (tree) ctx.label(`[The RTT to ACK the segment was: ${seconds(ta.ackRtt)} seconds]`);
+  // Without any TCP field wanted only the expert items (and the Info prefixes) matter.
+  const full = ctx.full;
+  if (full) {
+    ctx.value(F.analysis, offset, 0, null);
+    if (tree) ctx.label('[SEQ/ACK analysis]');
+    if (ctx.tree) ctx.enter();
+    if (ta.frameAcked) {
+      ctx.value(F.acksFrame, offset, 0, ta.frameAcked);
+      if (tree) ctx.label(`[This is an ACK to the segment in frame: ${ta.frameAcked}]`);
+      if (ta.ackRtt) {
+        ctx.value(F.ackRtt, offset, 0, ctx.sink.wants(F.ackRtt) ? BigInt(ta.ackRtt) : null);
+        if (tree) ctx.label(`[The RTT to ACK the segment was: ${seconds(ta.ackRtt)} seconds]`);
+      }
     }
-  }
-  if (conv.firstRtt !== 0 && conv.firstRttFrame <= frame) {
-    ctx.value(F.initialRtt, offset, 0, ctx.sink.wants(F.initialRtt) ? BigInt(conv.firstRtt) : null);
-    if (tree) ctx.label(`[iRTT: ${seconds(conv.firstRtt)} seconds]`);
-  }
-  if (ta.bytesInFlight) {
-    ctx.value(F.bytesInFlight, offset, 0, ta.bytesInFlight);
-    if (tree) ctx.label(`[Bytes in flight: ${ta.bytesInFlight}]`);
-  }
-  if (ta.pushBytesSent) {
-    ctx.value(F.pushBytesSent, offset, 0, ta.pushBytesSent);
-    if (tree) ctx.label(`[Bytes sent since last PSH flag: ${ta.pushBytesSent}]`);
+    if (conv.firstRtt !== 0 && conv.firstRttFrame <= frame) {
+      ctx.value(F.initialRtt, offset, 0, ctx.sink.wants(F.initialRtt) ? BigInt(conv.firstRtt) : null);
+      if (tree) ctx.label(`[iRTT: ${seconds(conv.firstRtt)} seconds]`);
+    }
+    if (ta.bytesInFlight) {
+      ctx.value(F.bytesInFlight, offset, 0, ta.bytesInFlight);
+      if (tree) ctx.label(`[Bytes in flight: ${ta.bytesInFlight}]`);
+    }
+    if (ta.pushBytesSent) {
+      ctx.value(F.pushBytesSent, offset, 0, ta.pushBytesSent);
+      if (tree) ctx.label(`[Bytes sent since last PSH flag: ${ta.pushBytesSent}]`);
+    }
   }
   const fl = ta.flags;
   if (fl) {
     // Info prefixes are prepended one by one, so the last one printed comes first.
     // (No closures here: this runs per frame with analysis flags.)
     let prefix = '';
-    ctx.value(F.analysisFlags, offset, 0, null);
+    if (full) ctx.value(F.analysisFlags, offset, 0, null);
     if (tree) ctx.label('[TCP Analysis Flags]');
     if (ctx.tree) ctx.enter();
     if (fl & TA.reusedPorts) {
@@ -503,7 +573,7 @@ function printAnalysis(ctx: DissectContext, offset: number, ta: TcpAcked, conv: 
     if (fl & TA.retransmission) {
       ctx.expert(Severity.note, Group.sequence, 'This frame is a (suspected) retransmission', offset, 0, F.retransmission);
       prefix = prepended(prefix, '[TCP Retransmission]');
-      if (ta.rto) {
+      if (ta.rto && full) {
         ctx.value(F.rto, offset, 0, ctx.sink.wants(F.rto) ? BigInt(ta.rto) : null);
         if (tree) ctx.label(`[The RTO for this segment was: ${seconds(ta.rto)} seconds]`);
         ctx.value(F.rtoFrame, offset, 0, ta.rtoFrame);
@@ -564,17 +634,19 @@ function printAnalysis(ctx: DissectContext, offset: number, ta: TcpAcked, conv: 
     }
     const dup = ta.dupackNum !== 0;
     if (dup && fl & TA.duplicateAck) {
-      ctx.value(F.duplicateAck, offset, 0, null);
+      if (full) ctx.value(F.duplicateAck, offset, 0, null);
       if (tree) ctx.label('[This is a TCP duplicate ack]');
       prefix = prepended(prefix, `[TCP Dup ACK ${ta.dupackFrame}#${ta.dupackNum}]`);
     }
     if (ctx.tree) ctx.leave();
     // The duplicate ACK number and frame sit beside the flags, in the analysis tree.
     if (dup) {
-      ctx.value(F.duplicateAckNum, offset, 0, ta.dupackNum);
-      if (tree) ctx.label(`[Duplicate ACK #: ${ta.dupackNum}]`);
-      ctx.value(F.duplicateAckFrame, offset, 0, ta.dupackFrame);
-      if (tree) ctx.label(`[Duplicate to the ACK in frame: ${ta.dupackFrame}]`);
+      if (full) {
+        ctx.value(F.duplicateAckNum, offset, 0, ta.dupackNum);
+        if (tree) ctx.label(`[Duplicate ACK #: ${ta.dupackNum}]`);
+        ctx.value(F.duplicateAckFrame, offset, 0, ta.dupackFrame);
+        if (tree) ctx.label(`[Duplicate to the ACK in frame: ${ta.dupackFrame}]`);
+      }
       if (ctx.tree) ctx.enter();
       ctx.expert(Severity.note, Group.sequence, `Duplicate ACK (#${ta.dupackNum})`, offset, 0, F.duplicateAck);
       if (ctx.tree) ctx.leave();

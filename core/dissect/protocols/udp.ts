@@ -8,6 +8,9 @@ import * as ipHandoff from './ip-handoff.ts';
 import { CHECKSUM_STATUS_NAMES } from './tcp-fields.ts';
 import * as conversations from './tcp-conversations.ts';
 import { EndpointPairMap, FrameLog, grown } from './tcp-conversations.ts';
+import { tableRef } from '../tables.ts';
+
+const UDP_PORT = tableRef('udp.port');
 
 // Imported bindings used per frame are read once (see tcp.ts).
 const { UDP_HEADER_LEN, UDP_PROTOCOL, UdpField } = wire;
@@ -15,7 +18,7 @@ const BoundsError = BoundsErrorImport;
 const Group = GroupImport;
 const Severity = SeverityImport;
 const TreeSink = TreeSinkImport;
-const { layerOf, relativeNanos } = conversations;
+const { relativeNanos } = conversations;
 const { ipv4PayloadInfo } = ipHandoff;
 
 /** UDP's fields as Wireshark 4.0 names them (`tshark -G fields`, protocol `udp`). */
@@ -105,6 +108,8 @@ export const udp = defineProtocol({
   short: 'UDP',
   fields: F,
   handoffs: [['ip.proto', UDP_PROTOCOL]],
+  // Streams number the conversations and time them; nothing else depends on other frames.
+  state: { stateless: Object.values(F).filter((f) => f !== F.stream && f !== F.timeRelative && f !== F.timeDelta), handoff: false },
   dissect(ctx, offset, end, data) {
     const info = data as IpPayloadInfo | undefined;
     // The datagram as the IP header reports it; the caller's `end` may be shorter (truncated).
@@ -118,7 +123,11 @@ export const udp = defineProtocol({
     need(reported, 4, offset);
     const sport = ctx.u16(offset + UdpField.srcPort);
     const dport = ctx.u16(offset + UdpField.dstPort);
-    const layer = layerOf(ctx.protocols, 'udp');
+    // The stream index and times need the conversation; a pruned pass may not (ctx.tracks).
+    const tracks = ctx.tracks;
+    const layer = tracks ? ctx.layerOf('udp') : 0;
+    // Without any UDP field wanted the header is read and judged, but no items are added.
+    const full = ctx.full;
     ctx.openProtocol(udp.proto, offset, UDP_HEADER_LEN);
     if (ctx.tree) ctx.label(`User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`);
     const cols = ctx.wantColumns;
@@ -126,16 +135,18 @@ export const udp = defineProtocol({
       ctx.setProtocolColumn('UDP');
       ctx.setInfo(`${sport} → ${dport}`);
     }
-    ctx.value(F.srcport, offset, 2, sport);
+    if (full) ctx.value(F.srcport, offset, 2, sport);
     traceroute(ctx, sport, offset);
-    ctx.value(F.dstport, offset + 2, 2, dport);
+    if (full) ctx.value(F.dstport, offset + 2, 2, dport);
     traceroute(ctx, dport, offset + 2);
-    ctx.value(F.port, offset, 2, sport);
-    ctx.value(F.port, offset + 2, 2, dport);
+    if (full) {
+      ctx.value(F.port, offset, 2, sport);
+      ctx.value(F.port, offset + 2, 2, dport);
+    }
 
     need(reported, 6, offset);
     const ulen = ctx.u16(offset + UdpField.length);
-    ctx.value(F.length, offset + UdpField.length, 2, ulen);
+    if (full) ctx.value(F.length, offset + UdpField.length, 2, ulen);
     if (ulen < UDP_HEADER_LEN) {
       if (ctx.tree) ctx.label(`Length: ${ulen} (bogus, must be >= 8)`);
       ctx.enter();
@@ -156,21 +167,22 @@ export const udp = defineProtocol({
 
     need(reported, 8, offset);
     const sum = ctx.u16(offset + UdpField.checksum);
-    ctx.value(F.checksum, offset + UdpField.checksum, 2, sum);
-    if (sum === 0) {
-      if (ctx.tree) ctx.label('Checksum: 0x0000 [zero-value ignored]');
-      ctx.enter();
-      ctx.value(F.checksumStatus, offset + UdpField.checksum, 2, STATUS_NOT_PRESENT);
-      if (ctx.tree) ctx.label('[Checksum Status: Not present]');
-      ctx.leave();
-    } else {
-      if (ctx.tree) ctx.label(`Checksum: 0x${hex4(sum)} [unverified]`);
-      ctx.value(F.checksumStatus, offset + UdpField.checksum, 0, STATUS_UNVERIFIED);
-      if (ctx.tree) ctx.label('[Checksum Status: Unverified]');
+    if (full) {
+      ctx.value(F.checksum, offset + UdpField.checksum, 2, sum);
+      if (sum === 0) {
+        if (ctx.tree) ctx.label('Checksum: 0x0000 [zero-value ignored]');
+        ctx.enter();
+        ctx.value(F.checksumStatus, offset + UdpField.checksum, 2, STATUS_NOT_PRESENT);
+        if (ctx.tree) ctx.label('[Checksum Status: Not present]');
+        ctx.leave();
+      } else {
+        if (ctx.tree) ctx.label(`Checksum: 0x${hex4(sum)} [unverified]`);
+        ctx.value(F.checksumStatus, offset + UdpField.checksum, 0, STATUS_UNVERIFIED);
+        if (ctx.tree) ctx.label('[Checksum Status: Unverified]');
+      }
     }
 
     // Stream index and times: computed on the first (in-order) pass, read back afterwards.
-    const st = ctx.state.get('udp', newUdpState);
     const src = info ? info.src : 0;
     const dst = info ? info.dst : 0;
     const frame = ctx.frame;
@@ -180,7 +192,10 @@ export const udp = defineProtocol({
     let conv: UdpConversation | undefined;
     let delta = 0;
     let haveDelta = false;
-    if (frame.number > ctx.state.lastFrameNumber) {
+    const st = tracks ? ctx.state.get('udp', newUdpState) : null;
+    if (st === null) {
+      // no stream index nor times in this pass
+    } else if (frame.number > ctx.state.lastFrameNumber) {
       const now = relativeNanos(frame.tsSec, frame.tsNsec, ctx.state.firstSec, ctx.state.firstNsec);
       conv = st.byEndpoints.get(src, sport, dst, dport);
       if (!conv) {
@@ -207,14 +222,14 @@ export const udp = defineProtocol({
         conv = st.byEndpoints.get(src, sport, dst, dport);
       }
     }
-    if (conv) ctx.value(F.stream, offset, 0, conv.stream);
+    if (conv && full) ctx.value(F.stream, offset, 0, conv.stream);
     // An ICMP error's quote usually ends with the header: nothing more to show or hand on.
     if (ulen === UDP_HEADER_LEN || quoteOnly) {
       ctx.leave();
       return;
     }
 
-    if (conv && haveDelta) {
+    if (conv && haveDelta && full) {
       const opened = openText(ctx, '[Timestamps]', offset, 0);
       if (ctx.sink.wants(F.timeRelative)) {
         const now = relativeNanos(frame.tsSec, frame.tsNsec, ctx.state.firstSec, ctx.state.firstNsec);
@@ -230,7 +245,7 @@ export const udp = defineProtocol({
 
     const payload = offset + UDP_HEADER_LEN;
     const payloadEnd = Math.min(payload + payloadLen, end, ctx.bytes.length);
-    if (payloadEnd > payload) {
+    if (payloadEnd > payload && full) {
       ctx.item(F.payload, payload, payloadEnd - payload);
       if (ctx.tree) ctx.label(`UDP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`);
     }
@@ -238,7 +253,7 @@ export const udp = defineProtocol({
     if (payloadLen <= 0) return;
     // A quote inside an ICMP error hands on only what it quotes.
     const stop = inError ? Math.min(payload + payloadLen, end) : payload + payloadLen;
-    if (ctx.callPorts('udp.port', sport, dport, payload, stop)) return;
+    if (ctx.callPorts(UDP_PORT, sport, dport, payload, stop)) return;
     if (ctx.callHeuristics('udp', payload, stop)) return;
     ctx.data(payload, stop);
   },

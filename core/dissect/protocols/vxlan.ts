@@ -43,6 +43,16 @@ export const vxlan = defineProtocol({
     }
     ctx.openProtocol(vxlan.proto, offset, VXLAN_HEADER_LEN);
     const flags = rd16(ctx, end, offset);
+    if (!ctx.full) {
+      // No VXLAN field wanted: the header is only bounds-checked.
+      within(ctx, end, offset + 2, 2);
+      within(ctx, end, offset + 4, 3);
+      within(ctx, end, offset + 7, 1);
+      ctx.leave();
+      const at = offset + VXLAN_HEADER_LEN;
+      if (!ctx.callProtocol('eth', at, end)) ctx.data(at, end);
+      return;
+    }
     ctx.value(F.flags, offset, 2, flags);
     if (ctx.tree) {
       const set: string[] = [];
