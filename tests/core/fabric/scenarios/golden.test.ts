@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ScenarioResult, expectTsharkAgrees, MS, runScenario, S, sha256 } from './support.ts';
+import { breather, type ScenarioResult, expectTsharkAgrees, MS, runScenario, S, sha256 } from './support.ts';
 
 /**
  * The fabric's golden scenarios (issue "Step 2"): each runs a topology and commands in virtual
@@ -8,9 +8,11 @@ import { type ScenarioResult, expectTsharkAgrees, MS, runScenario, S, sha256 } f
  * same field values as ours.
  */
 
-function twice(make: () => ScenarioResult): ScenarioResult {
+async function twice(make: () => ScenarioResult): Promise<ScenarioResult> {
   const a = make();
+  await breather();
   const b = make();
+  await breather();
   expect(sha256(b.pcapng)).toBe(sha256(a.pcapng));
   return a;
 }
@@ -19,9 +21,9 @@ function reasons(r: ScenarioResult): string[] {
   return [...new Set(r.drops().map((d) => d.reason ?? '-'))];
 }
 
-describe('golden scenarios', () => {
-  it('ping between two instances on the same host never touches the underlay', () => {
-    const r = twice(() => runScenario({ topology: 'same-host.yaml', actions: [{ at: 0, instance: 'web', command: 'ping -c 3 db' }], until: 4 * S }));
+describe('golden scenarios', { timeout: 180_000 }, () => {
+  it('ping between two instances on the same host never touches the underlay', async () => {
+    const r = await twice(() => runScenario({ topology: 'same-host.yaml', actions: [{ at: 0, instance: 'web', command: 'ping -c 3 db' }], until: 4 * S }));
     const out = r.output('web');
     expect(out[0]).toMatch(/^PING db \(10\.0\.1\.5\) 56\(84\) bytes of data\.$/);
     expect(out.filter((l) => /^64 bytes from db \(10\.0\.1\.5\): icmp_seq=\d ttl=64 time=/.test(l))).toHaveLength(3);
@@ -29,20 +31,20 @@ describe('golden scenarios', () => {
     expect(r.service.fabric.cards.get('host-1')!.counters.encapsulated).toBe(0);
     expect(r.service.fabric.packetHops()).toBe(0);
     expect(r.drops()).toEqual([]);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('ping across racks is Geneve-encapsulated over ToR, spine, ToR', () => {
-    const r = twice(() => runScenario({ topology: 'two-racks.yaml', actions: [{ at: 0, instance: 'client', command: 'ping -c 2 10.0.1.20' }], until: 3 * S }));
+  it('ping across racks is Geneve-encapsulated over ToR, spine, ToR', async () => {
+    const r = await twice(() => runScenario({ topology: 'two-racks.yaml', actions: [{ at: 0, instance: 'client', command: 'ping -c 2 10.0.1.20' }], until: 3 * S }));
     expect(r.output('client')).toContain('2 packets transmitted, 2 received, 0% packet loss, time 1000ms');
     // 2 requests + 2 replies, 4 physical links each
     expect(r.service.fabric.packetHops()).toBe(16);
-    const n = expectTsharkAgrees(r.pcapng, r.service);
+    const n = await expectTsharkAgrees(r.pcapng, r.service);
     expect(n).toBeGreaterThan(16);
   });
 
-  it('ping across availability zones crosses the inter-zone spine link', () => {
-    const r = twice(() => runScenario({ topology: 'multi-az.yaml', actions: [{ at: 0, instance: 'web1', command: 'ping -c 2 web2' }], until: 3 * S }));
+  it('ping across availability zones crosses the inter-zone spine link', async () => {
+    const r = await twice(() => runScenario({ topology: 'multi-az.yaml', actions: [{ at: 0, instance: 'web1', command: 'ping -c 2 web2' }], until: 3 * S }));
     const out = r.output('web1');
     expect(out).toContain('2 packets transmitted, 2 received, 0% packet loss, time 1000ms');
     // 5 links per direction: host–ToR, ToR–spine, spine–spine, spine–ToR, ToR–host
@@ -50,35 +52,35 @@ describe('golden scenarios', () => {
     // Round trip of at least 2 × 250 µs of inter-zone latency
     const rtt = Number(/time=([0-9.]+) ms/.exec(out.find((l) => l.startsWith('64 bytes'))!)![1]);
     expect(rtt).toBeGreaterThan(0.5);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('HTTP over TCP: a 100 kB page is segmented at the MSS and arrives whole', () => {
-    const r = twice(() => runScenario({ topology: 'two-racks.yaml', actions: [{ at: 0, instance: 'client', command: 'curl -s -o /dev/null -w "%{http_code} %{size_download}" http://server/bytes/100000' }], until: 5 * S }));
+  it('HTTP over TCP: a 100 kB page is segmented at the MSS and arrives whole', async () => {
+    const r = await twice(() => runScenario({ topology: 'two-racks.yaml', actions: [{ at: 0, instance: 'client', command: 'curl -s -o /dev/null -w "%{http_code} %{size_download}" http://server/bytes/100000' }], until: 5 * S }));
     expect(r.output('client')).toEqual(['200 100000']);
     expect(r.exitCodes('client')).toEqual([0]);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('security group deny: the rule set that refused it is named', () => {
-    const r = twice(() => runScenario({ topology: 'security.yaml', actions: [{ at: 0, instance: 'web', command: 'ping -c 1 -W 1 jump' }], until: 3 * S }));
+  it('security group deny: the rule set that refused it is named', async () => {
+    const r = await twice(() => runScenario({ topology: 'security.yaml', actions: [{ at: 0, instance: 'web', command: 'ping -c 1 -W 1 jump' }], until: 3 * S }));
     expect(r.output('web')).toContain('1 packets transmitted, 0 received, 100% packet loss, time 0ms');
     const drops = r.drops();
     expect(drops.map((d) => [d.point, d.reason])).toEqual([['jump:eni', 'SG_INGRESS_DENY']]);
     expect(drops[0].rule).toMatch(/bastion/);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('network ACL ingress deny names its rule number', () => {
-    const r = twice(() => runScenario({ topology: 'security.yaml', actions: [{ at: 0, instance: 'intruder', command: 'ping -c 1 -W 1 10.0.2.10' }], until: 3 * S }));
+  it('network ACL ingress deny names its rule number', async () => {
+    const r = await twice(() => runScenario({ topology: 'security.yaml', actions: [{ at: 0, instance: 'intruder', command: 'ping -c 1 -W 1 10.0.2.10' }], until: 3 * S }));
     const drops = r.drops();
     expect(drops.map((d) => [d.point, d.reason])).toEqual([['db:eni', 'NACL_INGRESS_DENY']]);
     expect(drops[0].rule).toMatch(/rule 90 deny/);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('TCP recovers from loss on a link by retransmission', () => {
-    const r = twice(() =>
+  it('TCP recovers from loss on a link by retransmission', async () => {
+    const r = await twice(() =>
       runScenario({
         topology: 'two-racks.yaml',
         setup: (s) => s.configureLink('host-a-rack-a-tor', { lossRate: 0.05 }),
@@ -89,20 +91,20 @@ describe('golden scenarios', () => {
     expect(r.output('client')).toEqual(['200 200000']);
     expect(reasons(r)).toEqual(['LINK_LOSS']);
     expect(r.service.fabric.instances.get('client')!.guest.tcp.stats.retransmissions + r.service.fabric.instances.get('server')!.guest.tcp.stats.retransmissions).toBeGreaterThan(0);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('path MTU: DF across a 1500-byte peering gets fragmentation-needed, and the next attempt fits', () => {
-    const r = twice(() => runScenario({ topology: 'mtu-path.yaml', actions: [{ at: 0, instance: 'big', command: 'ping -c 2 -s 3000 remote' }], until: 3 * S }));
+  it('path MTU: DF across a 1500-byte peering gets fragmentation-needed, and the next attempt fits', async () => {
+    const r = await twice(() => runScenario({ topology: 'mtu-path.yaml', actions: [{ at: 0, instance: 'big', command: 'ping -c 2 -s 3000 remote' }], until: 3 * S }));
     const out = r.output('big');
     expect(out).toContain('From 10.20.1.1 (10.20.1.1) icmp_seq=1 Frag needed and DF set (mtu = 1500)');
     expect(out.some((l) => /^3008 bytes from remote \(10\.30\.1\.4\): icmp_seq=2/.test(l))).toBe(true);
     expect(reasons(r)).toEqual(['MTU_EXCEEDED_DF']);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('VPC peering: a peered VPC answers; when the peering goes inactive the sender refuses', () => {
-    const r = twice(() =>
+  it('VPC peering: a peered VPC answers; when the peering goes inactive the sender refuses', async () => {
+    const r = await twice(() =>
       runScenario({
         topology: 'peering.yaml',
         actions: [
@@ -118,17 +120,17 @@ describe('golden scenarios', () => {
     expect(out).toContain('1 packets transmitted, 0 received, 100% packet loss, time 0ms');
     expect(r.drops().map((d) => [d.point, d.reason])).toEqual([['app-vm:eni', 'MAPPING_VPC_NOT_PEERED']]);
     expect(r.service.fabric.mapping.alarms().map((a) => [a.host, a.reason])).toEqual([['az1-host1', 'MAPPING_VPC_NOT_PEERED']]);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('a spoofed source is dropped by the sender\'s source/destination check', () => {
-    const r = twice(() => runScenario({ topology: 'two-racks.yaml', actions: [{ at: 0, instance: 'client', command: 'hping -1 -c 1 -a 10.0.1.99 10.0.1.20' }], until: 2 * S }));
+  it('a spoofed source is dropped by the sender\'s source/destination check', async () => {
+    const r = await twice(() => runScenario({ topology: 'two-racks.yaml', actions: [{ at: 0, instance: 'client', command: 'hping -1 -c 1 -a 10.0.1.99 10.0.1.20' }], until: 2 * S }));
     expect(r.drops().map((d) => [d.point, d.reason])).toEqual([['client:eni', 'SRC_DST_CHECK']]);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('forged encapsulation from a compromised host is dropped by the receiver, with an alarm', () => {
-    const r = twice(() =>
+  it('forged encapsulation from a compromised host is dropped by the receiver, with an alarm', async () => {
+    const r = await twice(() =>
       runScenario({
         topology: 'two-racks.yaml',
         setup: (s) => {
@@ -140,11 +142,11 @@ describe('golden scenarios', () => {
     );
     expect(r.drops().map((d) => [d.point, d.reason])).toEqual([['host-b:eth0', 'MAPPING_SPOOFED_SOURCE']]);
     expect(r.service.fabric.mapping.alarms().map((a) => [a.host, a.reason])).toEqual([['host-b', 'MAPPING_SPOOFED_SOURCE']]);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 
-  it('a stale mapping cache during an instance move drops until the next push, then traffic flows', () => {
-    const r = twice(() =>
+  it('a stale mapping cache during an instance move drops until the next push, then traffic flows', async () => {
+    const r = await twice(() =>
       runScenario({
         topology: 'two-racks.yaml',
         actions: [
@@ -160,6 +162,6 @@ describe('golden scenarios', () => {
     expect(received).toBeGreaterThanOrEqual(10);
     expect(received).toBeLessThan(20);
     expect(reasons(r)).toEqual(['MAPPING_STALE_DESTINATION']);
-    expectTsharkAgrees(r.pcapng, r.service);
+    await expectTsharkAgrees(r.pcapng, r.service);
   });
 });
