@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes sure the system tools the test suite needs are present before it starts.
 // As root with apt-get available, a missing tool is installed; otherwise the script fails and
-// prints the exact command to run. Tools: tshark (the oracle for every packet we write).
+// prints the exact command to run. Tools: tshark (the oracle for every packet we write) and
+// Debian's Chromium (the browser the end-to-end tests drive with playwright-core).
 import { spawnSync } from 'node:child_process';
 
 const tools = [
@@ -11,6 +12,11 @@ const tools = [
     packages: ['tshark'],
     // tshark's package asks whether non-root users may capture; answer it so the install never waits.
     preseed: 'wireshark-common wireshark-common/install-setuid boolean false',
+  },
+  {
+    name: 'chromium',
+    check: ['/usr/bin/chromium', ['--version']],
+    packages: ['chromium'],
   },
 ];
 
@@ -39,7 +45,7 @@ const command =
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot || !has('apt-get', ['--version'])) {
-  console.error(`The tests need ${missing.map((t) => t.name).join(', ')}, which is not installed. Install it with:\n\n  ${command}\n`);
+  console.error(`The tests need ${missing.map((t) => t.name).join(', ')}, ${missing.length > 1 ? "which are not installed. Install them" : "which is not installed. Install it"} with:\n\n  ${command}\n`);
   process.exit(1);
 }
 
