@@ -16,3 +16,20 @@ export const MAX_NAME_CHARS = 256;
 export const MAX_PAGE_ROWS = 10_000;
 /** Events in one step() call. */
 export const MAX_STEP_EVENTS = 1_000_000_000;
+
+// ---- the workspace and host contracts
+
+/** A display name (topology, capture): shown in lists, stored in the database. */
+export const MAX_TITLE_CHARS = 256;
+/** A commit-style message attached to a topology revision. */
+export const MAX_MESSAGE_CHARS = 4096;
+/** A file-system path chosen by the user (import, export, recent files). */
+export const MAX_PATH_CHARS = 4096;
+/** A settings key or a lab id. */
+export const MAX_KEY_CHARS = 128;
+/** One setting value or one lab's saved state, as JSON text. */
+export const MAX_JSON_CHARS = 256 * 1024;
+/** A capture file handed over as bytes (browser mode has no file path to give). */
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
+/** Recent files kept. */
+export const MAX_RECENT_FILES = 20;
