@@ -1,4 +1,5 @@
 // Lint enforces the layering of DESIGN.md §1: core is pure, main and renderer never meet.
+import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
@@ -55,6 +56,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports renderer/: go through core/contract.' }] }],
     },
+  },
+  // Vue single-file components: eslint-plugin-vue's recommended rules, with TypeScript inside <script>.
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['renderer/**/*.vue'] })),
+  {
+    files: ['renderer/**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],

@@ -1,0 +1,23 @@
+/**
+ * For building and serving the renderer on its own (tests, browser-mode development). The app's
+ * real build is electron-vite's (electron.vite.config.ts at the root), with the same root and plugin.
+ * No Node imports: this file sits in renderer/, whose lint rules forbid them; import.meta.dirname
+ * is enough to anchor the paths.
+ */
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+
+const here = import.meta.dirname;
+
+export default defineConfig({
+  root: here,
+  // Relative asset URLs: the bundle is loaded from file:// in Electron and from / in browser mode.
+  base: './',
+  plugins: [vue()],
+  build: {
+    outDir: `${here}/../dist/renderer`,
+    emptyOutDir: true,
+    // One CSS file beside the scripts, nothing inlined: the page runs under a strict CSP.
+    assetsInlineLimit: 0,
+  },
+});
