@@ -1,0 +1,175 @@
+/**
+ * The implementation of the simulation contract over SimulationService: what the fabric worker
+ * serves. It adds what a service behind a port needs and the service itself does not:
+ *
+ *  - `load` replaces the service (a document that does not build leaves the old one running);
+ *  - long runs and steps go in slices with a turn of the event loop between them, so the thread
+ *    still answers the supervisor's heartbeat, `pause` arrives while a run is going, and a
+ *    cancelled call stops;
+ *  - `output` and `status` events; status is pushed after every call that moves time and after each
+ *    slice, and the RPC server coalesces it to the latest (≤ 30 per second);
+ *  - capture pages and frames are the CaptureQuery's (bounded by the contract); frame bytes are
+ *    fresh copies, so the server's transfer list moves them to the other thread without a copy.
+ */
+import { Emitter, type Disposable } from '../../core/base/event.ts';
+import type { SimulationApi, SimulationEvents, SimulationStatus } from '../../core/contract/simulation.ts';
+import { compileFilter } from '../../core/filter/index.ts';
+import { createDefaultEngine } from '../../core/dissect/protocols/index.ts';
+import type { AbortSignalLike } from '../../core/rpc/cancellation.ts';
+import type { EventSources, Implementation } from '../../core/rpc/service-types.ts';
+import { SimulationService } from '../../core/service/simulation-service.ts';
+import type { RunOutcome } from '../../core/sim/simulator.ts';
+import { CaptureStore } from '../../core/fabric/capture/capture-store.ts';
+import { exportPcapng } from '../../core/fabric/capture/pcapng-export.ts';
+import { Fabric } from '../../core/fabric/world.ts';
+import { collectingSink } from '../../core/pcap/byte-sink.ts';
+import { loadTopology } from '../../core/topology/index.ts';
+
+export interface SimulationHostOptions {
+  /** Events per slice of a long run or step (default 20 000: a few milliseconds each). */
+  readonly sliceEvents?: number;
+  /** Lets the event loop turn between slices (the worker passes setImmediate). */
+  readonly yieldNow: () => Promise<void>;
+}
+
+export interface SimulationHost extends Disposable {
+  readonly implementation: Implementation<SimulationApi>;
+  readonly events: EventSources<SimulationEvents>;
+}
+
+const EMPTY_PAGE = { offset: 0, total: 0, firstAvailable: 0, evicted: 0, untested: 0, rows: [], error: null };
+
+export function createSimulationHost(options: SimulationHostOptions): SimulationHost {
+  const slice = options.sliceEvents ?? 20_000;
+  const output = new Emitter<SimulationEvents['output']>();
+  const status = new Emitter<SimulationStatus>();
+  let service: SimulationService | null = null;
+  let serviceOutput: Disposable | null = null;
+  let running = false;
+  let pauseRequested = false;
+  // For filterCheck before any topology is loaded: the field registry is the same for every world.
+  let fields: ReturnType<typeof createDefaultEngine>['fields'] | null = null;
+
+  const publish = () => status.fire({ time: service?.now() ?? 0, running, frames: service?.captures.count ?? 0 });
+
+  /** Runs one slice-by-slice loop; `sliceOnce` returns true when the work is done. */
+  async function sliced(signal: AbortSignalLike, sliceOnce: () => boolean): Promise<'done' | 'paused'> {
+    running = true;
+    pauseRequested = false;
+    try {
+      for (;;) {
+        if (sliceOnce()) return 'done';
+        publish();
+        await options.yieldNow();
+        if (pauseRequested || signal.aborted) return 'paused';
+      }
+    } finally {
+      running = false;
+      pauseRequested = false;
+      publish();
+    }
+  }
+
+  const implementation: Implementation<SimulationApi> = {
+    load(text, seed) {
+      if (running) pauseRequested = true; // the old world's run stops at its next slice
+      // SimulationService.load, spelled out so that warnings reach the caller too.
+      const loaded = loadTopology(text);
+      if (!loaded.topology || loaded.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: loaded.diagnostics };
+      const next = new SimulationService(new Fabric(loaded.topology, { seed: seed ?? 1 }));
+      serviceOutput?.dispose();
+      service?.dispose();
+      service = next;
+      serviceOutput = next.onDidOutput((o) => output.fire(o));
+      publish();
+      return { ok: true, diagnostics: loaded.diagnostics };
+    },
+
+    async run(untilNs, context) {
+      const s = service;
+      if (!s) return 'idle';
+      const sim = s.fabric.sim;
+      const userLimit = sim.eventLimit;
+      let outcome: RunOutcome = 'idle';
+      const ended = await sliced(context.signal, () => {
+        if (s !== service) return true; // replaced by a load meanwhile
+        // One slice: the same run, cut short by a temporary event limit. The order of events does
+        // not depend on where the slices fall, so sliced and unsliced runs give identical worlds.
+        sim.eventLimit = Math.min(userLimit, sim.executedEvents + slice);
+        try {
+          outcome = s.run(untilNs);
+        } finally {
+          sim.eventLimit = userLimit;
+        }
+        return outcome !== 'event-limit' || sim.executedEvents >= userLimit;
+      });
+      return ended === 'paused' ? 'paused' : outcome;
+    },
+
+    async step(events, context) {
+      const s = service;
+      if (!s) return 0;
+      let done = 0;
+      await sliced(context.signal, () => {
+        if (s !== service) return true;
+        const want = Math.min(slice, events - done);
+        const ran = s.step(want);
+        done += ran;
+        return ran < want || done >= events;
+      });
+      return done;
+    },
+
+    pause() {
+      if (running) pauseRequested = true;
+    },
+
+    now: () => service?.now() ?? 0,
+
+    instances: () => service?.instances() ?? [],
+
+    exec(instance, command) {
+      if (!service) return { ok: false, error: 'no topology is loaded' };
+      const outcome = service.exec(instance, command);
+      publish();
+      return outcome;
+    },
+
+    kill: (pid) => service?.kill(pid) ?? false,
+
+    capturePage: (offset, count, filter) => service?.query.page(offset, count, filter) ?? { ...EMPTY_PAGE, offset, rows: [] },
+
+    frameDetail: (frame) => service?.query.detail(frame) ?? null,
+
+    frameHex: (frame) => service?.query.hex(frame) ?? null,
+
+    filterCheck(expression) {
+      if (expression.trim() === '') return { ok: true };
+      fields ??= createDefaultEngine().fields;
+      const compiled = compileFilter(expression, fields);
+      return compiled.ok ? { ok: true } : { ok: false, error: compiled.error };
+    },
+
+    exportPcapng: () => service?.pcapngBytes() ?? emptyPcapng(),
+  };
+
+  return {
+    implementation,
+    events: { output: output.event, status: status.event },
+    dispose() {
+      pauseRequested = true;
+      serviceOutput?.dispose();
+      service?.dispose();
+      service = null;
+      output.dispose();
+      status.dispose();
+    },
+  };
+}
+
+/** A valid pcapng file without interfaces or frames: what exporting nothing gives. */
+function emptyPcapng(): Uint8Array {
+  const collected = collectingSink();
+  exportPcapng(new CaptureStore({ maxBytes: 4096 }), collected.sink);
+  return collected.bytes();
+}

@@ -1,0 +1,95 @@
+/**
+ * Crash and hang recovery: the supervisor notices a worker that exits or stops answering, starts a
+ * new one, reloads the topology, replays the run, and announces it on the host contract.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkerRestarted, WorkerStatus } from '../../../core/contract/host.ts';
+import { HOOKABLE_WORKER, hook, hostClient, startChain, type Chain } from './support/chain.ts';
+
+const MINIMAL = readFileSync(new URL('../../../resources/topologies/minimal.yaml', import.meta.url), 'utf8');
+
+async function until<T>(probe: () => T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Loads, pings, runs to 3 s; returns what the capture looked like. */
+async function populate(chain: Chain) {
+  const { renderer } = chain;
+  expect((await renderer.api.load(MINIMAL, 11)).ok).toBe(true);
+  expect((await renderer.api.exec('web', 'ping -c 3 db')).ok).toBe(true);
+  await renderer.api.run(3_000_000_000);
+  const page = await renderer.api.capturePage(0, 50);
+  const hex = await renderer.api.frameHex(page.total);
+  return { total: page.total, firstRows: page.rows.map((r) => r.info), lastHex: [...hex!] };
+}
+
+describe('worker supervision', () => {
+  let chain: Chain | undefined;
+  afterEach(async () => {
+    await chain?.close();
+    chain = undefined;
+  });
+
+  it('restarts a crashed worker and replays its topology, time and frames', async () => {
+    chain = await startChain({ heartbeatIntervalMs: 200 }, HOOKABLE_WORKER);
+    const before = await populate(chain);
+    const host = hostClient(chain.supervisor);
+    const restarts: WorkerRestarted[] = [];
+    const states: WorkerStatus[] = [];
+    host.events.workerRestarted((r) => restarts.push(r));
+    host.events.workerState((s) => states.push(s));
+    await host.api.info(); // subscriptions are in place
+
+    hook(chain.workers[0], 'exit');
+    const restarted = await until(() => restarts[0]);
+    expect(restarted).toMatchObject({ reason: 'crashed', restarts: 1, replay: { topology: true, timeNs: 3_000_000_000, complete: true } });
+    expect(restarted.detail).toMatch(/code 3/);
+    expect(restarted.replay.frames).toBe(before.total);
+    expect(chain.workers).toHaveLength(2);
+    expect(states.map((s) => s.state)).toContain('restarting');
+    expect(await host.api.workerStatus()).toMatchObject({ state: 'ready', restarts: 1 });
+
+    // The same world: same time, same frames, same bytes.
+    const { renderer } = chain;
+    expect(await renderer.api.now()).toBe(3_000_000_000);
+    const page = await renderer.api.capturePage(0, 50);
+    expect(page.total).toBe(before.total);
+    expect(page.rows.map((r) => r.info)).toEqual(before.firstRows);
+    expect([...(await renderer.api.frameHex(page.total))!]).toEqual(before.lastHex);
+    // And it goes on from there: pids continue where the old worker's did.
+    expect(await renderer.api.exec('db', 'ping -c 1 web')).toEqual({ ok: true, pid: 2 });
+    host.dispose();
+  });
+
+  it('restarts a hung worker found by the heartbeat; the call in flight fails with UNAVAILABLE', async () => {
+    chain = await startChain({ heartbeatIntervalMs: 100, heartbeatTimeoutMs: 1_500 }, HOOKABLE_WORKER);
+    const before = await populate(chain);
+    const restarts: WorkerRestarted[] = [];
+    chain.supervisor.onDidRestart((r) => restarts.push(r));
+
+    hook(chain.workers[0], 'hang');
+    const inFlight = chain.renderer.api.capturePage(0, 10).catch((e: unknown) => e);
+    const restarted = await until(() => restarts[0]);
+    expect(restarted).toMatchObject({ reason: 'hung', replay: { topology: true, timeNs: 3_000_000_000, frames: before.total, complete: true } });
+    expect(await inFlight).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(restarted.lostCalls).toBeGreaterThanOrEqual(1);
+    expect((await chain.renderer.api.capturePage(0, 0)).total).toBe(before.total);
+  });
+
+  it('a user-requested restart replays too, and calls made meanwhile wait for the new worker', async () => {
+    chain = await startChain();
+    const before = await populate(chain);
+    const restarting = chain.supervisor.restart('requested', 'test');
+    const during = chain.renderer.api.now();
+    expect((await restarting).state).toBe('ready');
+    expect(await during).toBe(3_000_000_000);
+    expect((await chain.renderer.api.capturePage(0, 0)).total).toBe(before.total);
+  });
+});
