@@ -1,3 +1,4 @@
+import { LAB_USAGE, labCommand } from './lab-command.ts';
 import { Output } from './output.ts';
 import { READ_USAGE, readCommand } from './read-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
@@ -10,9 +11,11 @@ Commands:
         packet's hop-by-hop path with the fabric's verdicts
   read FILE [-Y FILTER] [-T fields -e FIELD …] [-V]
         read a pcap/pcapng capture the way tshark does
+  lab list|show|run|check [ID] [--solution] [--topology FILE] [--exec …]
+        guided labs, graded on what really happened in the fabric
   help  show this text
 
-Run 'underlay run --help' or 'underlay read --help' for their options.
+Run 'underlay run --help', 'underlay read --help' or 'underlay lab --help' for their options.
 `;
 
 /** The CLI entry: dispatches to a command and returns the process exit status. */
@@ -28,11 +31,14 @@ export function main(argv: readonly string[]): number {
     case 'run':
       status = runCommand(rest, out, err);
       break;
+    case 'lab':
+      status = labCommand(rest, out, err);
+      break;
     case undefined:
     case 'help':
     case '-h':
     case '--help':
-      out.line(command === undefined ? USAGE : USAGE + '\n' + RUN_USAGE + '\n' + READ_USAGE);
+      out.line(command === undefined ? USAGE : USAGE + '\n' + RUN_USAGE + '\n' + READ_USAGE + '\n' + LAB_USAGE);
       status = 0;
       break;
     default:
