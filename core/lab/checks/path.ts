@@ -35,7 +35,7 @@ export function evaluatePathCheck(check: PathCheck, evidence: Evidence): CheckOu
       return drop !== undefined && (at === null || at(drop.point)) && (d.reason === undefined || drop.reason === d.reason)
         && (d.rule === undefined || (drop.rule ?? '').includes(d.rule) || drop.detail.includes(d.rule));
     };
-    goal = `were dropped${d.at ? ` at ${d.at}` : ''}${d.reason ? ` with ${d.reason}` : ''}${d.rule ? ` by a rule naming "${d.rule}"` : ''}`;
+    goal = `died${d.at ? ` at ${d.at}` : ''}${d.reason ? ` with ${d.reason}` : ''}${d.rule ? ` by a rule naming "${d.rule}"` : ''}`;
   } else {
     const target = `${check.delivered}:eth0`;
     test = (events) => events.some((e) => e.stage === 'deliver' && e.to === target);
@@ -45,7 +45,7 @@ export function evaluatePathCheck(check: PathCheck, evidence: Evidence): CheckOu
   const passing = traces.filter((t) => test(paths.events(t)));
   const all = check.traces === 'all';
   const passed = all ? passing.length === traces.length && withinBounds(passing.length, check) : withinBounds(passing.length, check);
-  const counted = `${passing.length} of the ${plural(traces.length, 'packet')} ${check.from} sent${check.filter ? ` matching \`${check.filter}\`` : ''} ${goal}`;
+  const counted = `${check.from} sent ${plural(traces.length, 'packet')}${check.filter ? ` matching \`${check.filter}\`` : ''}; of these, ${passing.length} ${goal}`;
   if (passed) return { passed, explanation: counted };
   const expected = all ? 'all of them' : describeBounds(check);
   const failing = traces.filter((t) => !passing.includes(t));
