@@ -39,7 +39,11 @@ export const actionSchema = z.strictObject({
     forgeOuterSource: z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}$/).optional().describe('Outer source address the host writes instead of its own.'),
     forgeVni: z.int().min(0).max(0xffffff).optional().describe('VNI the host writes instead of the sender\'s VPC number.'),
   }).optional().describe('The host\'s Nitro card forges what it puts on the wire.'),
-  peering: z.strictObject({ name: z.string().max(63), active: z.boolean() }).optional()
+  peering: z.strictObject({
+    name: z.string().max(63).optional().describe('The peering, by name.'),
+    vpcs: z.tuple([z.string().max(63), z.string().max(63)]).optional().describe('Or: whichever peering joins these two VPCs (none: nothing happens).'),
+    active: z.boolean(),
+  }).optional()
     .describe('Activate or deactivate a peering in the mapping service (caches learn at the next push).'),
 }).superRefine((a, ctx) => exactlyOne(a, ['exec', 'move', 'link', 'compromise', 'peering'], 'an action', ctx));
 

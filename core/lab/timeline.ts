@@ -137,11 +137,18 @@ function apply(
     return null;
   }
   if (a.peering !== undefined) {
-    const p = fabric.topology.peerings.find((x) => x.name === a.peering!.name);
-    if (!p) return `no peering named "${a.peering.name}"`;
+    const want = a.peering;
+    const p = fabric.topology.peerings.find((x) => want.name !== undefined ? x.name === want.name
+      : want.vpcs !== undefined && [x.requester, x.accepter].sort().join() === [...want.vpcs].sort().join());
+    if (!p) {
+      if (want.name !== undefined) return `no peering named "${want.name}"`;
+      // The learner may not have created it (yet): the scenario goes on without it.
+      note(null, `no peering joins ${want.vpcs?.join(' and ') ?? '?'}: nothing to ${want.active ? 'activate' : 'deactivate'}`);
+      return null;
+    }
     const number = (vpc: string) => fabric.vpcs.get(vpc)!.number;
-    fabric.mapping.setPeering(p.name, number(p.requester), number(p.accepter), a.peering.active);
-    note(null, `peering ${p.name} ${a.peering.active ? 'activated' : 'deactivated'} in the mapping service (host caches learn it at the next push)`);
+    fabric.mapping.setPeering(p.name, number(p.requester), number(p.accepter), want.active);
+    note(null, `peering ${p.name} ${want.active ? 'activated' : 'deactivated'} in the mapping service (host caches learn it at the next push)`);
     return null;
   }
   return 'an action needs exec, move, link, compromise or peering';

@@ -15,7 +15,7 @@ export function evaluateTimingCheck(check: TimingCheck, evidence: Evidence): Che
   const found = occurrences(check, evidence);
   if (!found.ok) return { passed: false, explanation: found.error };
   const { times, what } = found;
-  if (times.length === 0) return { passed: false, explanation: `${what} never happened in this run (it ended at ${formatSeconds(evidence.timeline.endedAt)} s)` };
+  if (times.length === 0) return { passed: false, explanation: `there was no ${what} in this run (it ended at ${formatSeconds(evidence.timeline.endedAt)} s)` };
   const which = check.which ?? 'first';
   const t = which === 'first' ? Math.min(...times) : Math.max(...times);
   const after = check.after === undefined ? null : parseDuration(check.after)!;
@@ -24,7 +24,7 @@ export function evaluateTimingCheck(check: TimingCheck, evidence: Evidence): Che
   const okBefore = before === null || t < before;
   const window = [after !== null ? `after ${check.after}` : '', before !== null ? `before ${check.before}` : ''].filter(Boolean).join(' and ');
   const passed = okAfter && okBefore;
-  return { passed, explanation: `the ${which} time ${what} was at ${formatSeconds(t)} s (${times.length} in all); expected ${window}` };
+  return { passed, explanation: `the ${which} ${what} came at ${formatSeconds(t)} s (${times.length} in all); expected ${window}` };
 }
 
 type Found = { ok: true; times: number[]; what: string } | { ok: false; error: string };
@@ -33,7 +33,7 @@ function occurrences(check: TimingCheck, evidence: Evidence): Found {
   if (check.capture) {
     const r = evidence.frames(check.capture.filter, check.capture.at);
     if (!r.ok) return { ok: false, error: `the display filter \`${check.capture.filter}\` does not compile: ${r.error.message}` };
-    return { ok: true, times: r.frames.map((f) => f.time), what: `a frame matching \`${check.capture.filter}\` was seen at ${check.capture.at ?? 'any point'}` };
+    return { ok: true, times: r.frames.map((f) => f.time), what: `frame matching \`${check.capture.filter}\` at ${check.capture.at ?? 'any point'}` };
   }
   if (check.drop) {
     const d = check.drop;
@@ -44,9 +44,9 @@ function occurrences(check: TimingCheck, evidence: Evidence): Found {
       const drop = firstDrop(paths!.events(id));
       if (drop && at(drop.point) && (d.reason === undefined || drop.reason === d.reason)) times.push(drop.time);
     }
-    return { ok: true, times, what: `a packet was dropped${d.reason ? ` with ${d.reason}` : ''}${d.at ? ` at ${d.at}` : ''}` };
+    return { ok: true, times, what: `drop${d.reason ? ` with ${d.reason}` : ''}${d.at ? ` at ${d.at}` : ''}` };
   }
   const a = check.alarm!;
   const times = evidence.fabric.mapping.alarms().filter((x) => (a.reason === undefined || x.reason === a.reason) && (a.host === undefined || x.host === a.host)).map((x) => x.time);
-  return { ok: true, times, what: `an alarm${a.reason ? ` ${a.reason}` : ''} was raised${a.host ? ` on ${a.host}` : ''}` };
+  return { ok: true, times, what: `alarm${a.reason ? ` ${a.reason}` : ''}${a.host ? ` on ${a.host}` : ''}` };
 }
