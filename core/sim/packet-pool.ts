@@ -59,7 +59,7 @@ export class PacketPool {
     }
     if (p.start !== headroom || p.bytes.length !== length) {
       p.start = headroom;
-      p.bytes = p.buffer.subarray(headroom, total);
+      p.bytes = p.view(headroom, length);
     }
     p.traceId = 0;
     p.hops = 0;
@@ -111,7 +111,9 @@ export class PacketPool {
     p.buffer = spare.buffer;
     p.sizeClass = spare.sizeClass;
     p.start = start;
-    p.bytes = p.buffer.subarray(start, start + keep);
+    p.forgetViews();
+    spare.forgetViews();
+    p.bytes = p.view(start, keep);
     spare.buffer = oldBuffer;
     spare.sizeClass = oldClass;
     spare.start = 0;

@@ -41,6 +41,13 @@ export class SimPacket {
   sizeClass: number;
   /** @internal False once released. */
   live = false;
+  /**
+   * Views of `buffer` made earlier, reused when the same (start, length) comes back: a packet's
+   * life is a few fixed shapes (the guest's frame, the same frame encapsulated, its payload), and
+   * `subarray` is an allocation plus a slow builtin. Cleared whenever `buffer` changes.
+   */
+  private views: (Uint8Array | null)[] = [null, null, null, null];
+  private nextView = 0;
 
   /** @internal Use `PacketPool.alloc`. */
   constructor(
@@ -76,9 +83,12 @@ export class SimPacket {
     checkCount(n);
     if (n > this.start) this.pool.move(this, Math.max(this.pool.headroom, n), this.bytes.length);
     const len = this.bytes.length + n;
-    this.start -= n;
-    this.buffer.fill(0, this.start, this.start + n);
-    this.bytes = this.buffer.subarray(this.start, this.start + len);
+    const start = this.start - n;
+    this.start = start;
+    const buffer = this.buffer;
+    if (n <= 128) for (let i = start; i < start + n; i++) buffer[i] = 0; // cheaper than the fill builtin for a header
+    else buffer.fill(0, start, start + n);
+    this.bytes = this.view(start, len);
     return this.bytes;
   }
 
@@ -88,7 +98,7 @@ export class SimPacket {
     if (n > this.bytes.length) throw new RangeError(`SimPacket.trimFront: ${n} > length ${this.bytes.length}`);
     const len = this.bytes.length - n;
     this.start += n;
-    this.bytes = this.buffer.subarray(this.start, this.start + len);
+    this.bytes = this.view(this.start, len);
     return this.bytes;
   }
 
@@ -98,8 +108,38 @@ export class SimPacket {
     const old = this.bytes.length;
     if (this.start + length > this.buffer.length) this.pool.move(this, this.start, length);
     if (length > old) this.buffer.fill(0, this.start + old, this.start + length);
-    this.bytes = this.buffer.subarray(this.start, this.start + length);
+    this.bytes = this.view(this.start, length);
     return this.bytes;
+  }
+
+  /**
+   * A view of `bytes[from, to)` (offsets into `bytes`, like `subarray`), reused across calls and
+   * across the packet's later lives while the buffer stays the same. Lent like the packet itself.
+   */
+  slice(from: number, to: number): Uint8Array {
+    const len = this.bytes.length;
+    if (!(from >= 0 && from <= to && to <= len)) return this.bytes.subarray(from, to);
+    return this.view(this.start + from, to - from);
+  }
+
+  /** @internal The view buffer[start, start + length), from the cache when it was made before. */
+  view(start: number, length: number): Uint8Array {
+    const views = this.views;
+    const offset = this.buffer.byteOffset + start;
+    for (let i = 0; i < 4; i++) {
+      const v = views[i];
+      if (v !== null && v.byteOffset === offset && v.length === length) return v;
+    }
+    const v = this.buffer.subarray(start, start + length);
+    views[this.nextView] = v;
+    this.nextView = (this.nextView + 1) & 3;
+    return v;
+  }
+
+  /** @internal The buffer was replaced: cached views point into the old one. */
+  forgetViews(): void {
+    const views = this.views;
+    for (let i = 0; i < 4; i++) views[i] = null;
   }
 
   /** A new packet from the same pool with the same bytes, trace id, hop count and meta. */

@@ -100,8 +100,12 @@ export function sumWordsFast(b: Uint8Array, start: number, end: number, sum = 0)
   return sum + edge + (((s & 0xff) << 8) | (s >>> 8));
 }
 
-/** Writes the UDP header at `b[at]` for a datagram of `udpLen` bytes and fills the checksum. */
-export function writeUdpHeader(b: Uint8Array, at: number, srcPort: number, dstPort: number, udpLen: number, src: Ipv4, dst: Ipv4): void {
+/**
+ * Writes the UDP header at `b[at]` for a datagram of `udpLen` bytes and fills the checksum.
+ * `zeroFrom`: the caller knows `b[zeroFrom, at + udpLen)` is all zeros (a payload nobody filled in
+ * a freshly zeroed packet), so the sum skips it — zeros add nothing to an Internet checksum.
+ */
+export function writeUdpHeader(b: Uint8Array, at: number, srcPort: number, dstPort: number, udpLen: number, src: Ipv4, dst: Ipv4, zeroFrom = at + udpLen): void {
   b[at] = srcPort >>> 8;
   b[at + 1] = srcPort & 0xff;
   b[at + 2] = dstPort >>> 8;
@@ -110,7 +114,9 @@ export function writeUdpHeader(b: Uint8Array, at: number, srcPort: number, dstPo
   b[at + 5] = udpLen & 0xff;
   b[at + 6] = 0;
   b[at + 7] = 0;
-  let c = finishChecksum(sumWordsFast(b, at, at + udpLen, pseudoHeaderSum(src, dst, PROTO_UDP, udpLen)));
+  // An odd `zeroFrom` would split a 16-bit word: sum up to the next even offset then.
+  const end = Math.min(at + udpLen, zeroFrom + ((zeroFrom - at) & 1));
+  let c = finishChecksum(sumWordsFast(b, at, end, pseudoHeaderSum(src, dst, PROTO_UDP, udpLen)));
   if (c === 0) c = 0xffff;
   b[at + 6] = c >>> 8;
   b[at + 7] = c & 0xff;

@@ -269,8 +269,9 @@ export class Guest implements PortReceiver, ArpHost, ReassemblyHost {
     if (p === null) return 'too-big';
     const b = p.bytes;
     const at = ETH_LEN + IP_LEN;
+    // Without `fill` the payload is the pool's zeroed bytes: the checksum need not sum them.
     if (fill !== undefined) fill(b.subarray(at + UDP_LEN, at + udpLen));
-    writeUdpHeader(b, at, srcPort, dstPort, udpLen, readIpv4(b, ETH_LEN + 12), dst);
+    writeUdpHeader(b, at, srcPort, dstPort, udpLen, readIpv4(b, ETH_LEN + 12), dst, fill === undefined ? at + UDP_LEN : at + udpLen);
     this.counters.udpSent++;
     this.route(p, dst);
     return 'ok';
@@ -487,7 +488,10 @@ export class Guest implements PortReceiver, ArpHost, ReassemblyHost {
     }
     this.counters.ipDelivered++;
     this.counters.udpDelivered++;
-    sock.handler(src, readU16(b, u), b.subarray(u + UDP_LEN, u + len));
+    // The payload view is lent: the packet's cached view when `b` is its bytes (no allocation).
+    const cur = this.current;
+    const payload = cur !== null && cur.bytes === b ? cur.slice(u + UDP_LEN, u + len) : b.subarray(u + UDP_LEN, u + len);
+    sock.handler(src, readU16(b, u), payload);
   }
 
   private icmpInput(b: Uint8Array, at: number, hl: number, total: number, src: Ipv4, broadcast: boolean): void {
