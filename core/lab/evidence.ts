@@ -6,7 +6,8 @@
 import { createDefaultEngine } from '../dissect/protocols/index.ts';
 import { summarize } from '../dissect/summary.ts';
 import type { CapturePointKind } from '../fabric/capture/capture-point.ts';
-import type { FilterError } from '../filter/index.ts';
+import { CaptureFrameRecord } from '../fabric/capture/capture-frame-record.ts';
+import { compileFilter, type FilterError, FilterRunner } from '../filter/index.ts';
 import type { SimulationService } from '../service/simulation-service.ts';
 import type { ResolvedTopology } from '../topology/resolved.ts';
 import type { Disposable } from '../base/event.ts';
@@ -54,8 +55,11 @@ export class PushRecorder implements Disposable {
 }
 
 export class Evidence {
-  private readonly filtered = new Map<string, FramesResult>();
+  private readonly filtered = new Map<string, CapturedFrame[]>();
+  private readonly runners = new Map<string, { ok: true; runner: FilterRunner } | { ok: false; error: FilterError }>();
   private readonly engine = createDefaultEngine();
+  private readonly record: CaptureFrameRecord;
+  private byPoint: Map<number, number[]> | null = null;
 
   constructor(
     readonly service: SimulationService,
@@ -64,29 +68,68 @@ export class Evidence {
     readonly topology: ResolvedTopology,
     readonly pushes: readonly PushRecord[],
     readonly timeline: TimelineResult,
-  ) {}
+  ) {
+    this.record = new CaptureFrameRecord(service.captures);
+  }
 
   get fabric() {
     return this.service.fabric;
   }
 
-  /** Held frames matching a display filter at the points `at` names (all points by default). */
+  /**
+   * Held frames matching a display filter at the points `at` names (all points by default).
+   * Each capture point is dissected as a capture of its own, as Wireshark would read that
+   * interface's file: in one combined pass the same TCP segment seen at a second point looks like
+   * a retransmission and its HTTP would go undissected.
+   */
   frames(filter: string, at?: string): FramesResult {
-    let all = this.filtered.get(filter);
-    if (all === undefined) {
-      const r = this.service.query.filter(filter);
-      const store = this.service.captures;
-      all = r.ok
-        ? { ok: true, frames: r.frames.map((n) => {
-            const point = store.point(store.pointOf(n));
-            return { number: n, point: point.name, kind: point.kind, time: store.timeOf(n), traceId: store.traceOf(n) };
-          }) }
-        : r;
-      this.filtered.set(filter, all);
-    }
-    if (!all.ok) return all;
+    const compiled = this.compiled(filter);
+    if (!compiled.ok) return compiled;
     const match = pointMatcher(at);
-    return { ok: true, frames: all.frames.filter((f) => match(f.point, f.kind)) };
+    const store = this.service.captures;
+    const out: CapturedFrame[] = [];
+    for (const point of store.points) {
+      if (!match(point.name, point.kind)) continue;
+      const key = `${point.id}\u0000${filter}`;
+      let frames = this.filtered.get(key);
+      if (frames === undefined) {
+        frames = [];
+        const session = compiled.runner.newSession(this.engine);
+        for (const n of this.framesOf(point.id)) {
+          if (this.record.load(n) && compiled.runner.run(session, this.record)) {
+            frames.push({ number: n, point: point.name, kind: point.kind, time: store.timeOf(n), traceId: store.traceOf(n) });
+          }
+        }
+        this.filtered.set(key, frames);
+      }
+      out.push(...frames);
+    }
+    return { ok: true, frames: out.sort((a, b) => a.number - b.number) };
+  }
+
+  private compiled(filter: string): { ok: true; runner: FilterRunner } | { ok: false; error: FilterError } {
+    let c = this.runners.get(filter);
+    if (c === undefined) {
+      const r = compileFilter(filter, this.engine.fields);
+      c = r.ok ? { ok: true, runner: new FilterRunner(r.filter) } : { ok: false, error: r.error };
+      this.runners.set(filter, c);
+    }
+    return c;
+  }
+
+  /** Frame numbers held per capture point, bucketed once. */
+  private framesOf(pointId: number): readonly number[] {
+    if (this.byPoint === null) {
+      this.byPoint = new Map();
+      const store = this.service.captures;
+      for (let n = store.firstAvailable; n <= store.count; n++) {
+        const id = store.pointOf(n);
+        let list = this.byPoint.get(id);
+        if (list === undefined) this.byPoint.set(id, (list = []));
+        list.push(n);
+      }
+    }
+    return this.byPoint.get(pointId) ?? [];
   }
 
   /** Names of the capture points `at` names. */
@@ -102,6 +145,8 @@ export class Evidence {
     const s = summarize(this.engine.newSession(), {
       number: 1, bytes: first.firstFrame, originalLength: first.firstFrame.length, tsSec: 0, tsNsec: 0, interfaceId: 0, linkType: 1,
     });
-    return `${s.protocol} ${s.info.split('  ')[0]} ${s.source} → ${s.destination}`.replace(/\s+/g, ' ').trim();
+    // The Info column without TCP's sequence numbers and options: enough to recognise the packet.
+    const info = s.info.replace(/\s+(?:Seq|Ack|Win|Len|MSS|TSval|SACK_PERM|WS)\b.*$/, '').replace(/\s+/g, ' ').trim();
+    return `${s.protocol} ${info} ${s.source} → ${s.destination}`;
   }
 }

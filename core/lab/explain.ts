@@ -42,7 +42,9 @@ export function firstDrop(events: readonly PathEvent[]): PathEvent | undefined {
 export function describeDrop(evidence: Evidence, g: DropGroup): string {
   const n = g.traces.length;
   const what = `${n > 1 ? `${n} × ` : ''}${evidence.describeTrace(g.traces[0])}`;
-  const why = g.rule ? `: ${g.rule}` : g.detail ? `: ${g.detail}` : '';
+  // The detail often starts with the host ("host-b: back-acl denies it leaving back").
+  const detail = g.detail.replace(/^[^\s:]+:\s+/, '');
+  const why = g.rule && detail && !detail.includes(g.rule) ? `: ${g.rule} (${detail})` : g.rule ? `: ${g.rule}` : detail ? `: ${detail}` : '';
   return `${what} dropped at ${describePoint(evidence.fabric, g.point)} with ${g.reason}${why}`;
 }
 

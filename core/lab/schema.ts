@@ -74,7 +74,7 @@ const conntrackSchema = z.strictObject({
   instance: z.string().max(63),
   protocol: z.enum(['tcp', 'udp', 'icmp']).optional(),
   remote: z.string().max(63).optional().describe('The peer: an instance name or an IPv4 address.'),
-  state: z.string().max(20).optional().describe('ESTABLISHED, SYN_SENT, ICMP, UDP, …'),
+  state: z.string().max(100).optional().describe('ESTABLISHED, SYN_SENT, ICMP, UDP, …; several as ESTABLISHED|TIME_WAIT.'),
   direction: z.enum(['inbound', 'outbound']).optional(),
   ...bounds,
 });

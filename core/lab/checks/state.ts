@@ -29,8 +29,10 @@ function conntrack(c: NonNullable<StateCheck['conntrack']>, evidence: Evidence):
     if (remote === null) return { passed: false, explanation: `"${c.remote}" is neither an instance nor an IPv4 address` };
   }
   const entries = handle.eni.firewall.connections.entries(evidence.service.now());
+  // `ESTABLISHED|FIN_WAIT|TIME_WAIT`: any of these (a finished connection has moved on).
+  const states = c.state === undefined ? null : c.state.split('|').map((x) => x.trim());
   const matching = entries.filter((e) => (c.protocol === undefined || e.protocol === PROTOCOLS[c.protocol]) && (remote === null || e.remote === remote)
-    && (c.state === undefined || e.state === c.state) && (c.direction === undefined || e.direction === c.direction));
+    && (states === null || states.includes(e.state)) && (c.direction === undefined || e.direction === c.direction));
   const want = [c.protocol, c.direction, c.state, c.remote ? `with ${c.remote}` : ''].filter(Boolean).join(' ');
   const passed = withinBounds(matching.length, c);
   const counted = `the security groups of ${c.instance}'s ENI track ${plural(matching.length, 'connection')}${want ? ` (${want})` : ''}; expected ${describeBounds(c)}`;
