@@ -25,6 +25,6 @@ function summaryOf(text: string): string {
     comment.push(line.replace(/^#\s*/, ''));
   }
   const paragraph = comment.join(' ');
-  const end = paragraph.search(/[.:](\s|$)/);
+  const end = paragraph.search(/\.(\s|$)/);
   return end < 0 ? paragraph : paragraph.slice(0, end + 1);
 }
