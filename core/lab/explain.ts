@@ -1,7 +1,7 @@
 /**
  * "What happened instead", in the fabric's own vocabulary: the drops of a run grouped by where,
  * why and by which rule, most frequent first —
- * "2 × ICMP Echo (ping) request 10.0.1.4 → 10.0.1.5 dropped at the Nitro card of host-b (ENI of
+ * "2 packets (the first: ICMP Echo (ping) request 10.0.1.4 → 10.0.1.5) were dropped at the Nitro card of host-b (ENI of
  * web) with SG_INGRESS_DENY: no inbound rule of sg-web allows icmp from 10.0.1.4".
  */
 import type { PathEvent } from '../service/path-recorder.ts';
@@ -41,7 +41,7 @@ export function firstDrop(events: readonly PathEvent[]): PathEvent | undefined {
 
 export function describeDrop(evidence: Evidence, g: DropGroup): string {
   const n = g.traces.length;
-  const what = `${n > 1 ? `${n} × ` : ''}${evidence.describeTrace(g.traces[0])}`;
+  const what = `${n > 1 ? `${n} packets (the first: ${evidence.describeTrace(g.traces[0])}) were` : `${evidence.describeTrace(g.traces[0])} was`}`;
   // The detail often starts with the host ("host-b: back-acl denies it leaving back").
   const detail = g.detail.replace(/^[^\s:]+:\s+/, '');
   const why = g.rule && detail && !detail.includes(g.rule) ? `: ${g.rule} (${detail})` : g.rule ? `: ${g.rule}` : detail ? `: ${detail}` : '';
