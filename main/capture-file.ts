@@ -13,6 +13,13 @@ import { CaptureError, type CaptureFormat, type ReaderOptions, type RecordCallba
 export interface ReadFileOptions extends ReaderOptions {
   /** Bytes per read (default 4 MiB). */
   readonly chunkSize?: number;
+  /**
+   * Reuse the read buffers (two that alternate) instead of a fresh one per read: a record's bytes
+   * are then valid only during its callback. For passes that keep no frame (filtering, `-T
+   * fields`): a fresh 4 MiB buffer per read costs its zeroing and page faults (reads ran at
+   * ~650 MB/s against ~5 GB/s into a reused one) and leaves the GC a file's worth of garbage.
+   */
+  readonly reuseBuffers?: boolean;
 }
 
 export interface CaptureFileSummary {
@@ -27,12 +34,12 @@ const DEFAULT_CHUNK = 4 * 1024 * 1024;
 
 /**
  * Streams a pcap or pcapng file through `onRecord` (one reused record object; its bytes are a
- * view into a fresh chunk per read, so they stay valid if kept). Exceptions thrown by `onRecord`
- * propagate.
+ * view into a fresh chunk per read, so they stay valid if kept, unless `reuseBuffers`).
+ * Exceptions thrown by `onRecord` propagate.
  */
 export async function readCaptureFile(path: string, onRecord: RecordCallback, options: ReadFileOptions = {}): Promise<CaptureFileSummary> {
   const reader = new AnyCaptureReader(options);
-  const size = chunkSize(options);
+  const buffers = new ReadBuffers(chunkSize(options), options.reuseBuffers === true);
   let file;
   try {
     file = await open(path, 'r');
@@ -40,11 +47,10 @@ export async function readCaptureFile(path: string, onRecord: RecordCallback, op
     return ioFailure(reader, e);
   }
   try {
-    for (;;) {
-      const chunk = new Uint8Array(size);
-      let n: number;
+    for (let n = 0; ; ) {
+      const chunk = buffers.take(reader, n);
       try {
-        n = (await file.read(chunk, 0, size, null)).bytesRead;
+        n = (await file.read(chunk, 0, chunk.length, null)).bytesRead;
       } catch (e) {
         return ioFailure(reader, e);
       }
@@ -59,7 +65,7 @@ export async function readCaptureFile(path: string, onRecord: RecordCallback, op
 /** The same, synchronously (for the CLI and benchmarks). */
 export function readCaptureFileSync(path: string, onRecord: RecordCallback, options: ReadFileOptions = {}): CaptureFileSummary {
   const reader = new AnyCaptureReader(options);
-  const size = chunkSize(options);
+  const buffers = new ReadBuffers(chunkSize(options), options.reuseBuffers === true);
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -67,11 +73,10 @@ export function readCaptureFileSync(path: string, onRecord: RecordCallback, opti
     return ioFailure(reader, e);
   }
   try {
-    for (;;) {
-      const chunk = new Uint8Array(size);
-      let n: number;
+    for (let n = 0; ; ) {
+      const chunk = buffers.take(reader, n);
       try {
-        n = readSync(fd, chunk, 0, size, null);
+        n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (e) {
         return ioFailure(reader, e);
       }
@@ -80,6 +85,39 @@ export function readCaptureFileSync(path: string, onRecord: RecordCallback, opti
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The buffers reads go into: a fresh one per read, or with `reuse` a buffer the reader holds no
+ * unconsumed bytes in. Those are always the last ones pushed, so when they fit in the last read
+ * the buffer before it is free; a block longer than a read spans older buffers too, and then a
+ * fresh one is taken (the old ones are left to the reader, which copies such a block).
+ */
+class ReadBuffers {
+  private last: Uint8Array | null = null;
+  private spare: Uint8Array | null = null;
+
+  constructor(
+    private readonly size: number,
+    private readonly reuse: boolean,
+  ) {}
+
+  /** The buffer for the next read; `lastRead` is how many bytes the previous read pushed. */
+  take(reader: AnyCaptureReader, lastRead: number): Uint8Array {
+    if (!this.reuse) return new Uint8Array(this.size);
+    const held = reader.buffered;
+    let next: Uint8Array;
+    if (this.last !== null && held === 0) return this.last;
+    if (this.last !== null && held <= lastRead) {
+      next = this.spare ?? new Uint8Array(this.size);
+      this.spare = this.last;
+    } else {
+      next = new Uint8Array(this.size);
+      this.spare = null;
+    }
+    this.last = next;
+    return next;
   }
 }
 

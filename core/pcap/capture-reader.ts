@@ -39,6 +39,8 @@ export class AnyCaptureReader implements CaptureReader {
   get recordCount(): number { return this.inner?.recordCount ?? 0; }
   get offset(): number { return this.inner?.offset ?? 0; }
   get sections(): readonly SectionInfo[] { return this.inner?.sections ?? []; }
+  /** Bytes pushed but not yet consumed (the last ones pushed), see ChunkedReader.buffered. */
+  get buffered(): number { return this.inner ? this.inner.buffered : this.pendingBytes; }
   /** The underlying reader, once the format is known. */
   get reader(): PcapReader | PcapngReader | null { return this.inner; }
 

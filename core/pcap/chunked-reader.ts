@@ -41,6 +41,14 @@ export abstract class ChunkedReader implements CaptureReader {
     return this.base + this.pos;
   }
 
+  /**
+   * Bytes pushed but not yet consumed: always the last `buffered` bytes pushed. A caller that
+   * reuses its read buffers may overwrite any chunk but the ones these lie in.
+   */
+  get buffered(): number {
+    return this.remaining();
+  }
+
   push(chunk: Uint8Array): void {
     if (this.ended || this.error || chunk.length === 0) return;
     if (this.pos >= this.cur.length && this.queue.length === 0) {

@@ -135,7 +135,8 @@ export function readCommand(argv: readonly string[], out: Output, err: Output): 
     if (++shown >= limit) stop = true;
   };
 
-  const result = readCaptureFileSync(file, onRecord);
+  // Nothing outlives a record's callback (a -V tree is printed at once), so read buffers are reused.
+  const result = readCaptureFileSync(file, onRecord, { reuseBuffers: true });
   out.flush();
   if (result.error) {
     err.line(`underlay read: ${result.error.message}`);

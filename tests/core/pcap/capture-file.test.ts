@@ -50,6 +50,20 @@ describe('capture files on disk', () => {
     expect(kept.map((k) => Array.from(k))).toEqual(expected.map((e) => e[5]));
   });
 
+  it('reuseBuffers gives the same records (read during the callback) for any chunk size, blocks straddling reads included', async () => {
+    // 1 and 7 make every block span several reads (fresh buffers then), 100 and 1000 make many straddle two.
+    for (const chunkSize of [1, 7, 100, 1000, 4096, 1 << 22]) {
+      const sync: unknown[] = [];
+      const s = readCaptureFileSync(path, (r) => sync.push(snap(r)), { chunkSize, reuseBuffers: true });
+      expect(s.error).toBeNull();
+      expect(sync).toEqual(expected);
+      const async: unknown[] = [];
+      const a = await readCaptureFile(path, (r) => async.push(snap(r)), { chunkSize, reuseBuffers: true });
+      expect(a.error).toBeNull();
+      expect(async).toEqual(expected);
+    }
+  });
+
   it('writePcapFile writes classic pcap that reads back', async () => {
     const p = join(dir, 'out.pcap');
     const pw = writePcapFile(p, { linkType: 1, resolution: 'us' });
