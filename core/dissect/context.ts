@@ -1,12 +1,24 @@
-import { latin1 } from '../base/bytes.ts';
+import * as bytesModule from '../base/bytes.ts';
 import type { FieldDef, FieldGroup, FieldValue } from './field.ts';
-import { maskShift } from './field.ts';
+import * as fieldModule from './field.ts';
 import type { FrameRecord } from './frame-record.ts';
-import { FilterSink, type FieldSink } from './sink.ts';
-import { Group, type ExpertInfo, type Severity } from './expert.ts';
-import { WS } from './builtin.ts';
+import * as sinkModule from './sink.ts';
+import type { FieldSink } from './sink.ts';
+import * as expertModule from './expert.ts';
+import type { ExpertInfo, Severity } from './expert.ts';
+import * as builtin from './builtin.ts';
 import type { DissectorTables, TableRef } from './tables.ts';
 import type { CaptureState } from './capture-state.ts';
+
+// Imported bindings used per frame are read once (see tcp.ts): tsx and Vitest turn each access
+// to an imported binding into a getter call.
+const { latin1 } = bytesModule;
+const { maskShift } = fieldModule;
+const { FilterSink } = sinkModule;
+type FilterSink = sinkModule.FilterSink;
+const { Group } = expertModule;
+type Group = expertModule.Group;
+const { WS } = builtin;
 
 /**
  * Thrown when a dissector reads past the captured bytes (Wireshark's tvbuff exception). The engine
@@ -367,6 +379,14 @@ export class DissectContext {
   // ---- expert info ----
 
   expert(severity: Severity, group: Group, message: string, offset: number, length: number, field?: FieldDef): void {
+    const keep = this.keep;
+    if (this.skip !== null && keep !== null) {
+      // A pruned filter pass: no `_ws` field is wanted (any turns pruning off) and its results
+      // are only tested, so all that can be seen is the expert's own field (tcp.connection.syn).
+      if (field !== undefined && keep[field.id] === 1) this.tables.addExpertItems(this, severity, group, message, offset, length, field);
+      this.filterSink!.lastId = -1;
+      return;
+    }
     this.expertInfos.push({ severity, group, message, protocol: this.currentProtocol, offset, length });
     this.tables.addExpertItems(this, severity, group, message, offset, length, field);
     if (group === Group.malformed) {

@@ -6,8 +6,12 @@ import { CaptureState } from './capture-state.ts';
 import { DissectContext } from './context.ts';
 import type { FrameRecord } from './frame-record.ts';
 import { TreeSink, type FieldSink } from './sink.ts';
-import { FRAME, frameProtocol, pktCommentProtocol } from './frame.ts';
+import * as frameModule from './frame.ts';
 import { WS, dataProtocol } from './builtin.ts';
+
+// Imported bindings used per frame are read once (see tcp.ts): tsx and Vitest turn each access
+// to an imported binding into a getter call.
+const { FRAME, frameProtocol, pktCommentProtocol } = frameModule;
 
 /**
  * The dissection engine: the protocol modules, their tables and field registry. Stateless itself;
@@ -26,7 +30,8 @@ export class DissectionEngine {
   /**
    * A capture session. With `wanted` (a filter's fields), the session is pruned for that one pass:
    * protocols whose sub-tree can add none of those fields are not run (their conversation state is
-   * then not kept), so it may only serve sinks wanting a subset of `wanted`, never trees.
+   * then not kept), so it may only serve sinks wanting a subset of `wanted`, never trees; its
+   * results list no expert infos (only an expert item's own wanted field is added).
    */
   newSession(options: SessionOptions = {}): CaptureSession {
     return new CaptureSession(this, options);

@@ -1,9 +1,15 @@
 import type { FieldDef } from './field.ts';
 import type { FieldSink } from './sink.ts';
 import type { Heuristic, ProtocolModule } from './protocol.ts';
-import { BoundsError, type DissectContext } from './context.ts';
+import * as contextModule from './context.ts';
+import type { BoundsError as BoundsErrorT, DissectContext } from './context.ts';
 import { Group, Severity, type Group as GroupT, type Severity as SeverityT } from './expert.ts';
-import { WS, dataProtocol } from './builtin.ts';
+import * as builtin from './builtin.ts';
+
+// Imported bindings used per frame are read once (see tcp.ts): tsx and Vitest turn each access
+// to an imported binding into a getter call.
+const { BoundsError } = contextModule;
+const { WS, dataProtocol } = builtin;
 
 /**
  * A dissector table's name resolved once: call sites keep one (`const ETHERTYPE =
@@ -262,7 +268,7 @@ export class DissectorTables {
     return any ? { skip, untracked } : null;
   }
 
-  private markBounds(ctx: DissectContext, m: ProtocolModule, e: BoundsError): void {
+  private markBounds(ctx: DissectContext, m: ProtocolModule, e: BoundsErrorT): void {
     if (e.kind === 'short') {
       ctx.value(WS.short, e.offset, 0, null);
       ctx.label(`[Packet size limited during capture: ${m.short} truncated]`);

@@ -1,5 +1,10 @@
-import { BoundsError, type DissectContext } from '../context.ts';
+import * as contextModule from '../context.ts';
+import type { DissectContext } from '../context.ts';
 import type { FieldSink } from '../sink.ts';
+
+// Imported bindings used per frame are read once (see tcp.ts): tsx and Vitest turn each access
+// to an imported binding into a getter call.
+const { BoundsError } = contextModule;
 
 /**
  * Label-only tree items (Wireshark's proto_tree_add_subtree / text items: `Queries`, `\r\n`): they

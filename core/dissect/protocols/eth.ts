@@ -1,5 +1,5 @@
-import { formatMac } from '../../base/addr.ts';
-import { ETHERNET_HEADER_LEN, EthernetField } from '../../wire/ethernet.ts';
+import * as addrModule from '../../base/addr.ts';
+import * as wire from '../../wire/ethernet.ts';
 import { defineFields, defineProtocol } from '../protocol.ts';
 import type { DissectContext } from '../context.ts';
 import type { FieldDef } from '../field.ts';
@@ -7,6 +7,11 @@ import { ETHERTYPE_NAMES } from './names.ts';
 import { tableRef } from '../tables.ts';
 
 const ETHERTYPE = tableRef('ethertype');
+
+// Imported bindings used per frame are read once (see tcp.ts): tsx and Vitest turn each access
+// to an imported binding into a getter call.
+const { formatMac } = addrModule;
+const { ETHERNET_HEADER_LEN, EthernetField } = wire;
 
 const F = defineFields('eth', {
   dst: { abbrev: 'eth.dst', name: 'Destination', type: 'ether' },

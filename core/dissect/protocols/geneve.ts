@@ -1,13 +1,21 @@
-import { GENEVE_HEADER_LEN, GENEVE_OPTION_CRITICAL, GENEVE_UDP_PORT } from '../../wire/geneve.ts';
+import * as wire from '../../wire/geneve.ts';
 import { WS } from '../builtin.ts';
-import { BoundsError, type DissectContext } from '../context.ts';
+import * as contextModule from '../context.ts';
+import type { DissectContext } from '../context.ts';
 import { Group, Severity } from '../expert.ts';
 import { FieldGroup, type FieldDef } from '../field.ts';
 import { defineFields, defineProtocol } from '../protocol.ts';
 import { ETHERTYPE_VALS, geneveClassName } from './geneve-names.ts';
-import { rd16, rd24, rd8, textItem, within } from './dns-text.ts';
-import { addUnderlayOptions, UNDERLAY } from './underlay-geneve.ts';
+import * as reads from './dns-text.ts';
+import * as underlay from './underlay-geneve.ts';
 import { tableRef } from '../tables.ts';
+
+// Imported bindings used per frame are read once (see tcp.ts): tsx and Vitest turn each access
+// to an imported binding into a getter call.
+const { GENEVE_HEADER_LEN, GENEVE_OPTION_CRITICAL, GENEVE_UDP_PORT } = wire;
+const { BoundsError } = contextModule;
+const { rd16, rd24, rd8, textItem, within } = reads;
+const { addUnderlayOptions, UNDERLAY } = underlay;
 
 const ETHERTYPE = tableRef('ethertype');
 

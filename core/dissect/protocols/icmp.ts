@@ -1,11 +1,19 @@
-import { internetChecksum } from '../../base/checksum.ts';
+import * as checksumModule from '../../base/checksum.ts';
 import type { DissectContext } from '../context.ts';
 import type { FieldDef } from '../field.ts';
-import { Group, Severity } from '../expert.ts';
+import * as expertModule from '../expert.ts';
 import { defineFields, defineProtocol } from '../protocol.ts';
-import { IN_ICMP_ERROR, ipv4PayloadInfo, isInErrorPacket, type Ipv4PayloadInfo } from './ip-handoff.ts';
+import * as ipHandoff from './ip-handoff.ts';
+import type { Ipv4PayloadInfo } from './ip-handoff.ts';
 import { CHECKSUM_STATUS_VALS } from './ip-names.ts';
-import { ICMP_TYPE_NAMES, icmpCodeNames } from './icmp-names.ts';
+import * as names from './icmp-names.ts';
+
+// Imported bindings used per frame are read once (see tcp.ts): tsx and Vitest turn each access
+// to an imported binding into a getter call.
+const { internetChecksum } = checksumModule;
+const { Group, Severity } = expertModule;
+const { IN_ICMP_ERROR, ipv4PayloadInfo, isInErrorPacket } = ipHandoff;
+const { ICMP_TYPE_NAMES, icmpCodeNames } = names;
 
 const F = defineFields('icmp', {
   type: { abbrev: 'icmp.type', name: 'Type', type: 'uint', bits: 8, base: 'dec' },

@@ -1,17 +1,29 @@
-import { formatIpv4 } from '../../base/addr.ts';
-import { BoundsError, type DissectContext } from '../context.ts';
-import { Group, Severity } from '../expert.ts';
+import * as addrModule from '../../base/addr.ts';
+import * as contextModule from '../context.ts';
+import type { DissectContext } from '../context.ts';
+import * as expertModule from '../expert.ts';
 import { bitPattern } from '../format.ts';
 import { FieldGroup } from '../field.ts';
 import { defineProtocol } from '../protocol.ts';
-import { TreeSink } from '../sink.ts';
-import { IP } from './ip-fields.ts';
-import { isInErrorPacket, type Ipv4PayloadInfo } from './ip-handoff.ts';
+import * as sinkModule from '../sink.ts';
+import * as ipFields from './ip-fields.ts';
+import * as ipHandoff from './ip-handoff.ts';
+import type { Ipv4PayloadInfo } from './ip-handoff.ts';
 import { IPPROTO_VALS } from './ip-names.ts';
-import { dissectOptions, sourceRouteDestination } from './ip-options.ts';
+import * as ipOptions from './ip-options.ts';
 import { Ipv4Reassembly, type ReassembledDatagram } from './ip-reassembly.ts';
 import { frameVlanId } from './vlan.ts';
 import { tableRef } from '../tables.ts';
+
+// Imported bindings used per frame are read once (see tcp.ts): tsx and Vitest turn each access
+// to an imported binding into a getter call.
+const { formatIpv4 } = addrModule;
+const { BoundsError } = contextModule;
+const { Group, Severity } = expertModule;
+const { TreeSink } = sinkModule;
+const { IP } = ipFields;
+const { isInErrorPacket } = ipHandoff;
+const { dissectOptions, sourceRouteDestination } = ipOptions;
 
 const IP_PROTO = tableRef('ip.proto');
 
