@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { simulationContract, type SimulationApi, type SimulationEvents, type SimulationStatus } from '../../../core/contract/simulation.ts';
 import { RpcClient } from '../../../core/rpc/client.ts';
 import { RpcServer } from '../../../core/rpc/server.ts';
+import type { CallContext } from '../../../core/rpc/service-types.ts';
 import { SimulationService } from '../../../core/service/simulation-service.ts';
 import { createSimulationHost } from '../../../main/host/simulation-host.ts';
 import { realScheduler } from '../../../main/rpc/real-scheduler.ts';
@@ -55,7 +56,7 @@ describe('simulation host', () => {
     const host = createSimulationHost({ yieldNow });
     const impl = host.implementation;
     impl.load(MINIMAL, 1, ctx);
-    const bad = impl.load('version: 1\ninstances: { a: { subnet: nowhere } }', 1, ctx);
+    const bad = await impl.load('version: 1\ninstances: { a: { subnet: nowhere } }', 1, ctx);
     expect(bad.ok).toBe(false);
     expect(bad.diagnostics.length).toBeGreaterThan(0);
     expect((await impl.instances(ctx)).sort()).toEqual(['db', 'web']);
@@ -80,12 +81,12 @@ describe('simulation host', () => {
     const handed: Uint8Array[] = [];
     const impl = {
       ...host.implementation,
-      frameHex: async (n: number, c: typeof ctx) => {
+      frameHex: async (n: number, c: CallContext) => {
         const bytes = await host.implementation.frameHex(n, c);
         if (bytes) handed.push(bytes);
         return bytes;
       },
-      exportPcapng: async (c: typeof ctx) => {
+      exportPcapng: async (c: CallContext) => {
         const bytes = await host.implementation.exportPcapng(c);
         handed.push(bytes);
         return bytes;
