@@ -42,6 +42,16 @@ export class PushRecorder implements Disposable {
   constructor(service: SimulationService) {
     const mapping = service.fabric.mapping;
     let before = mapping.counters.slotsCopied;
+    // The fabric pushes once as it is built, before anyone can subscribe: that round's work is
+    // read off the counters (everything copied so far less each host's boot-time load).
+    const hosts = mapping.caches().length;
+    if (mapping.counters.pushes > 0) {
+      const rounds = mapping.counters.pushes;
+      this.pushes.push({
+        time: service.now(), version: mapping.version, slots: (before - mapping.capacity * hosts) / rounds,
+        fullCopy: mapping.capacity * hosts, applied: hosts, hosts,
+      });
+    }
     this.subscription = mapping.onDidPush.subscribe((p) => {
       const after = mapping.counters.slotsCopied;
       this.pushes.push({ time: p.time, version: p.version, slots: after - before, fullCopy: mapping.capacity * p.hosts, applied: p.applied, hosts: p.hosts });

@@ -84,6 +84,7 @@ const cacheSchema = z.strictObject({
   instance: z.string().max(63).optional().describe('The instance whose mapping is looked up.'),
   on: z.string().max(63).optional().describe('The host the cache must map the instance to.'),
   version: z.strictObject(bounds).optional().describe('Bounds on the mapping version the cache holds.'),
+  current: z.boolean().optional().describe('The cache holds (true) or lags behind (false) the service\'s current version.'),
 });
 const pushesSchema = z.strictObject({
   ...bounds,

@@ -68,6 +68,11 @@ function cache(c: NonNullable<StateCheck['cache']>, evidence: Evidence): CheckOu
     facts.push(`the cache of ${c.host} holds mapping version ${cacheOf.version} (the service is at ${fabric.mapping.version})`);
     if (!withinBounds(cacheOf.version, c.version)) problems.push(`expected a version ${describeBounds(c.version)}`);
   }
+  if (c.current !== undefined) {
+    const current = cacheOf.version === fabric.mapping.version;
+    if (!c.version) facts.push(`the cache of ${c.host} holds mapping version ${cacheOf.version} (the service is at ${fabric.mapping.version})`);
+    if (current !== c.current) problems.push(c.current ? 'it has not received the latest push yet' : 'it is up to date');
+  }
   if (c.instance !== undefined) {
     const inst = fabric.instances.get(c.instance);
     if (!inst) return { passed: false, explanation: `there is no instance named "${c.instance}"` };
