@@ -157,7 +157,18 @@ export class FabricSupervisor implements Disposable {
       const context = args.pop() as CallContext;
       const run = async () => {
         const inc = await this.whenReady();
-        const result = await this.forwardTo(inc, method, args, context.signal);
+        let result: unknown;
+        try {
+          result = await this.forwardTo(inc, method, args, context.signal);
+        } catch (e) {
+          // A cancelled (or timed-out) run or step still moved time in the worker, up to the slice
+          // that was running when the cancel arrived: journal it like a paused run.
+          if ((method === 'run' || method === 'step') && !inc.dead && e instanceof RpcError && (e.code === RpcErrorCode.CANCELLED || e.code === RpcErrorCode.TIMEOUT)) {
+            const reached = await inc.client.api.now().catch(() => null);
+            if (reached !== null) this.journal.ran(undefined, 'paused', reached);
+          }
+          throw e;
+        }
         if (!inc.dead) await journal(args, result, inc);
         return result;
       };
@@ -244,7 +255,10 @@ export class FabricSupervisor implements Disposable {
         for (const w of this.waiters.splice(0)) w.resolve(inc);
         if (restart) {
           this.restarts++;
-          this.restartEvents.fire({ ...restart, restarts: this.restarts, replay: await this.summary(inc, counts, depth === 'full'), lostCalls: this.takeLostCalls() });
+          const replay = await this.summary(inc, counts, depth === 'full');
+          // The replay's own status events were held back: one now, for where the world is again.
+          this.statusEvents.fire({ time: replay.timeNs, running: false, frames: replay.frames });
+          this.restartEvents.fire({ ...restart, restarts: this.restarts, replay, lostCalls: this.takeLostCalls() });
         }
         return this.status();
       } catch (e) {
