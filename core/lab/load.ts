@@ -81,11 +81,14 @@ export function loadLab(files: LabFiles, options: LoadLabOptions = {}): LoadLabR
     const unknown: UnknownVariable[] = [];
     const out = substitute(t, values, unknown);
     for (const u of unknown) diagnostics.push(textDiagnostic(file, t, { code: 'unknown-reference', severity: 'error', path: [], message: `no variable named "${u.name}"` }, u.offset, u.offset + u.length));
+    // A topology with a reference left in would only add confusing syntax errors.
+    if (unknown.length > 0) unresolved.add(file);
     return out;
   };
+  const unresolved = new Set<string>();
 
   const topologyText = textFile(lab.topology, ['topology']);
-  if (topologyText !== null) diagnostics.push(...topologyProblems(lab.topology, topologyText));
+  if (topologyText !== null && !unresolved.has(lab.topology)) diagnostics.push(...topologyProblems(lab.topology, topologyText));
   const steps: LabStep[] = [];
   lab.steps.forEach((s, i) => {
     const markdown = textFile(s.file, ['steps', i, 'file']);
