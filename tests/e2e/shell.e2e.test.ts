@@ -1,0 +1,113 @@
+/**
+ * End to end in browser mode (DESIGN.md §2, §9): the renderer bundle built with Vite, served by
+ * main/web's loopback server in front of a real host (fabric worker thread, SQLite workspace in a
+ * temp folder), driven in Debian's Chromium through playwright-core. The whole chain runs: page →
+ * WebSocket per contract → validating RPC servers → worker → fabric, and back.
+ */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHost, type Host } from '../../main/host/host.ts';
+import { startWebServer, type WebServer } from '../../main/web/server.ts';
+
+const root = join(import.meta.dirname, '../..');
+const artifacts = join(root, 'tests/.artifacts');
+
+let dir: string;
+let host: Host;
+let server: WebServer;
+let browser: Browser;
+let page: Page;
+/** Everything the page complained about: errors, CSP violations, failed requests. */
+const complaints: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'underlay-e2e-'));
+  const rendererDir = join(dir, 'renderer');
+  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: rendererDir, emptyOutDir: true } });
+  host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {} });
+  server = await startWebServer({ rendererDir, sink: host });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+  page.on('pageerror', (e) => complaints.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') complaints.push(`console: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => complaints.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) complaints.push(`HTTP ${r.status()}: ${new URL(r.url()).pathname}`);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await host?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const text = (testId: string) => page.getByTestId(testId).innerText();
+
+describe('the shell in Chromium, browser mode', () => {
+  it('connects with the token from its URL', async () => {
+    await page.goto(server.url);
+    await expect.poll(() => text('connection-label'), { timeout: 20_000 }).toBe('Connected');
+    expect(await page.title()).toBe('Underlay');
+  });
+
+  it('shows a bad line in place', async () => {
+    await page.getByLabel('Topology document (YAML or JSON)').fill('version: 1\nvpcs:\n  lab: { cidr: 10.0.0.0/16 }\nsubnets:\n  app: { cidr: 10.0.1.0/33 }\n');
+    await page.getByRole('button', { name: 'Load into simulation' }).click();
+    const diagnostic = page.getByTestId('diagnostic').first();
+    await diagnostic.waitFor();
+    expect(await diagnostic.innerText()).toContain('Error at line 5, column 16');
+  });
+
+  it('loads an example, pings across it, runs, and lists the frames', async () => {
+    await page.getByLabel('Example topology').selectOption('minimal');
+    await page.getByRole('button', { name: 'Open example' }).click();
+    await page.getByRole('button', { name: 'Load into simulation' }).click();
+    await expect.poll(() => text('load-state')).toBe('Loaded minimal: 2 instances.');
+
+    await page.getByLabel('Instance', { exact: true }).selectOption('web');
+    await page.getByLabel('Command', { exact: true }).fill('ping -c 3 db');
+    await page.getByRole('button', { name: 'Exec' }).click();
+    await page.getByLabel('Run until, in seconds of virtual time').fill('3');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => text('virtual-time'), { timeout: 30_000 }).toBe('3 s');
+    await expect.poll(() => text('console-output')).toContain('3 packets transmitted, 3 received, 0% packet loss');
+
+    const frames = Number(await text('frame-count'));
+    expect(frames).toBeGreaterThan(0);
+    const rows = page.getByTestId('capture-table').locator('tbody tr');
+    expect(await rows.count()).toBe(Math.min(frames, 100));
+    // Typed structurally: this file is checked without the DOM library.
+    type Row = { readonly children: ArrayLike<{ readonly textContent: string | null }> };
+    const cells = await rows.evaluateAll((trs: Row[]) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent?.trim() ?? '')));
+    expect(cells[0].slice(0, 5)).toEqual(['1', '0.000000000', '02:00:00:00:00:01', 'Broadcast', 'ARP']);
+    const pings = cells.filter((c) => c[4] === 'ICMP' && c[2] === '10.0.1.4' && c[3] === '10.0.1.5' && c[6].startsWith('Echo (ping) request'));
+    expect(pings.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('saves the topology into the workspace with its history', async () => {
+    await page.getByRole('button', { name: 'Save to workspace' }).click();
+    await page.getByTestId('history').waitFor();
+    expect(await text('document-title')).toBe('minimal (r1)');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'shell.png'), fullPage: true });
+    // The dark theme comes from the same variables under prefers-color-scheme.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(artifacts, 'shell-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('ran without a page error, CSP violation or failed request', () => {
+    expect(complaints).toEqual([]);
+  });
+});
