@@ -7,9 +7,10 @@
  * never inside the workspace folder (an export must not overwrite the database or a catalogued file).
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Emitter, type Disposable } from '../../core/base/event.ts';
+import { MAX_IMPORT_BYTES } from '../../core/contract/limits.ts';
 import type { CaptureEntry, CaptureImportResult, WorkspaceApi, WorkspaceEvents } from '../../core/contract/workspace.ts';
 import { RpcError, RpcErrorCode } from '../../core/rpc/errors.ts';
 import type { Scheduler } from '../../core/rpc/scheduler.ts';
@@ -119,6 +120,10 @@ export class WorkspaceService implements Disposable {
         const file = checkedPath(path, s.dir);
         let bytes: Uint8Array;
         try {
+          const size = (await stat(file)).size;
+          if (size > MAX_IMPORT_BYTES) {
+            return { ok: false, error: { kind: 'limit', message: `${path}: ${size} bytes, more than the ${MAX_IMPORT_BYTES} a capture view holds`, blockNumber: 0, blockType: 'header', offset: 0 } };
+          }
           bytes = await readFile(file);
         } catch (e) {
           return { ok: false, error: ioError(path, e) };

@@ -2,7 +2,9 @@
  * A renderer-side client wired to a FabricSupervisor the way host.ts does it: the renderer's port
  * goes to an RpcServer (the validating relay) whose implementation is the supervisor's.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { hostContract, type HostApi, type HostEvents } from '../../../../core/contract/host.ts';
 import { simulationContract, type SimulationApi, type SimulationEvents } from '../../../../core/contract/simulation.ts';
@@ -72,3 +74,27 @@ export const HOOKABLE_WORKER = fileURLToPath(new URL('./hookable-fabric-worker.t
 export function hook(worker: Worker, action: 'exit' | 'hang'): void {
   worker.postMessage({ testHook: action });
 }
+
+/** Polls until `probe` gives a value. */
+export async function until<T>(probe: () => T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Loads, pings, runs to 3 s; returns what the capture looked like. */
+export async function populate(chain: Chain) {
+  const { renderer } = chain;
+  expect((await renderer.api.load(MINIMAL, 11)).ok).toBe(true);
+  expect((await renderer.api.exec('web', 'ping -c 3 db')).ok).toBe(true);
+  await renderer.api.run(3_000_000_000);
+  const page = await renderer.api.capturePage(0, 50);
+  const hex = await renderer.api.frameHex(page.total);
+  return { total: page.total, firstRows: page.rows.map((r) => r.info), lastHex: [...hex!] };
+}
+
+const MINIMAL = readFileSync(new URL('../../../../resources/topologies/minimal.yaml', import.meta.url), 'utf8');
