@@ -7,6 +7,7 @@ import { ref, watch } from 'vue';
 import type { Disposable } from '../../../core/base/event.ts';
 import type { HostInfo, WorkerRestarted, WorkerStatus } from '../../../core/contract/host.ts';
 import { formatSeconds } from '../format/time.ts';
+import { describeCallError } from '../rpc/describe-error.ts';
 import { useConnectionStore } from './connection.ts';
 import { useNoticesStore } from './notices.ts';
 
@@ -34,11 +35,22 @@ export const useHostStore = defineStore('host', () => {
     { immediate: true },
   );
 
+  /** Restarts the fabric worker (after it `failed`); its run is replayed by the host. */
+  async function restartWorker(): Promise<void> {
+    const client = connection.clients?.host;
+    if (!client) return;
+    try {
+      worker.value = await client.api.restartWorker();
+    } catch (e) {
+      notices.push({ kind: 'warning', title: 'The simulation could not be restarted', text: describeCallError('Restarting', e) });
+    }
+  }
+
   function onRestarted(r: WorkerRestarted): void {
     notices.push({ kind: r.replay.complete ? 'info' : 'warning', title: 'The simulation was restarted', text: restartText(r) });
   }
 
-  return { info, worker };
+  return { info, worker, restartWorker };
 });
 
 /** What happened and what was put back, in plain words. */

@@ -37,6 +37,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const history = shallowRef<readonly TopologyRevisionInfo[]>([]);
   const busy = ref<string | null>(null);
   const error = ref<string | null>(null);
+  /** Bumped by File ▸ Save As…: the save form takes focus for a new name. */
+  const saveAsRequests = ref(0);
 
   const dirty = computed(() => text.value !== savedText.value);
   const recent = computed(() => [...topologies.value].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, RECENT_COUNT));
@@ -122,11 +124,18 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     return ok ?? false;
   }
 
-  /** Saves the editor's text as a new revision (a new topology the first time). */
-  async function save(name: string, message?: string): Promise<boolean> {
+  function requestSaveAs(): void {
+    saveAsRequests.value++;
+  }
+
+  /**
+   * Saves the editor's text as a new revision (a new topology the first time, or always with
+   * `asNew`: Save As).
+   */
+  async function save(name: string, message?: string, asNew = false): Promise<boolean> {
     const body = text.value;
     const ok = await act('Saving the topology', async (a) => {
-      const id = document.value.id ?? undefined;
+      const id = asNew ? undefined : (document.value.id ?? undefined);
       const saved = await a.saveTopology({ ...(id !== undefined ? { id } : {}), name, text: body, ...(message ? { message } : {}) });
       document.value = { id: saved.id, name: saved.name, revision: saved.revision, origin: 'workspace' };
       savedText.value = body;
@@ -137,7 +146,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   }
 
   return {
-    document, text, dirty, topologies, sorted, recent, history, busy, error, examples,
-    refresh, newDocument, openExample, openFile, openSaved, save,
+    document, text, dirty, topologies, sorted, recent, history, busy, error, examples, saveAsRequests,
+    refresh, newDocument, openExample, openFile, openSaved, save, requestSaveAs,
   };
 });

@@ -31,6 +31,10 @@ export interface Harness {
   refuse(count: number, reason?: string): void;
   /** Fires the host contract's workerRestarted event. */
   restart(notice: WorkerRestarted): void;
+  /** Sets the worker status the host contract reports, and fires workerState. */
+  setWorker(status: WorkerStatus): void;
+  /** restartWorker() calls received. */
+  readonly restartRequests: number;
   dispose(): void;
 }
 
@@ -39,11 +43,16 @@ export function createHarness(): Harness {
   const workspace = workspaceDouble();
   const workerState = new Emitter<WorkerStatus>();
   const workerRestarted = new Emitter<WorkerRestarted>();
-  const status: WorkerStatus = { state: 'ready', restarts: 0, lastProblem: null };
+  let status: WorkerStatus = { state: 'ready', restarts: 0, lastProblem: null };
+  let restartRequests = 0;
   const host: Implementation<HostApi> = {
     info: () => ({ version: 'test', mode: 'headless', workspaceDir: '/tmp/underlay-test' }),
     workerStatus: () => status,
-    restartWorker: () => status,
+    restartWorker: () => {
+      restartRequests++;
+      status = { state: 'ready', restarts: status.restarts + 1, lastProblem: status.lastProblem };
+      return status;
+    },
   };
   const hostEvents = { workerState: workerState.event, workerRestarted: workerRestarted.event } satisfies { [K in keyof HostEvents]: unknown };
 
@@ -93,6 +102,13 @@ export function createHarness(): Harness {
     },
     restart(notice) {
       workerRestarted.fire(notice);
+    },
+    setWorker(next) {
+      status = next;
+      workerState.fire(next);
+    },
+    get restartRequests() {
+      return restartRequests;
     },
     dispose() {
       for (const s of [...servers]) s.dispose();
