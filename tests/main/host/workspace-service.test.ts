@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DraftSaved, WorkspaceApi } from '../../../core/contract/workspace.ts';
 import type { Implementation } from '../../../core/rpc/service-types.ts';
+import { collectingSink } from '../../../core/pcap/byte-sink.ts';
+import { PcapWriter } from '../../../core/pcap/pcap-writer.ts';
 import { WorkspaceService } from '../../../main/host/workspace-service.ts';
 import { WorkspaceStore } from '../../../main/host/workspace-store.ts';
 import { ManualScheduler } from '../../core/rpc/support/manual-scheduler.ts';
@@ -138,6 +140,33 @@ describe('captures', () => {
     expect(opened.ok && (await api.viewPage(opened.view.viewId, 0, 1, undefined, ctx)).total).toBe(sample.frames);
     expect(await api.deleteCapture(imported.capture.id, ctx)).toBe(true);
     expect(readdirSync(join(dir, 'captures'))).toEqual([]);
+  });
+
+  it('imports a classic pcap (epoch times made relative) and refuses link types it cannot dissect', async () => {
+    const frames = [new Uint8Array(60).fill(0xff), new Uint8Array(64).fill(0x11)];
+    frames[1].set([0x08, 0x06], 12); // an ARP ethertype, so it dissects as something
+    const pcap = (linkType: number) => {
+      const out = collectingSink();
+      const w = new PcapWriter(out.sink, { linkType, resolution: 'us' });
+      w.writePacket(1_700_000_000, 0, frames[0]);
+      w.writePacket(1_700_000_001, 500_000, frames[1]);
+      w.close();
+      return out.bytes();
+    };
+    const ok = await api.importCaptureBytes('tcpdump', pcap(1), ctx);
+    if (!ok.ok) throw new Error(ok.error.message);
+    expect(ok.capture).toMatchObject({ format: 'pcap', frames: 2 });
+    expect(ok.capture.fileName).toMatch(/\.pcap$/);
+    const opened = await api.openCapture(ok.capture.id, ctx);
+    if (!opened.ok) throw new Error(opened.error.message);
+    const rows = (await api.viewPage(opened.view.viewId, 0, 10, undefined, ctx)).rows;
+    expect(rows.map((r) => r.time)).toEqual(['0.000000000', '1.000500000']);
+    expect(rows[1].protocol).toBe('ARP');
+    expect([...(await api.viewHex(opened.view.viewId, 2, ctx))!]).toEqual([...frames[1]]);
+
+    const raw = await api.importCaptureBytes('raw ip', pcap(101), ctx);
+    expect(raw).toMatchObject({ ok: false, error: { kind: 'unsupported', blockNumber: 1, offset: 24 } });
+    expect(!raw.ok && raw.error.message).toMatch(/link type 101/);
   });
 
   it('refuses a malformed pcapng with the block and offset where it breaks, and keeps nothing', async () => {
