@@ -45,7 +45,8 @@ export function runLab(instance: LabInstance, attempt: LabAttempt = {}): LabRunR
   if (solution) actions.push(...timedActions(solution.actions, 'solution action'));
   const errors: string[] = [];
   for (const e of attempt.execs ?? []) {
-    const parsed = parseExecText(e);
+    // Variables work in commands too, so scripts and tests can be written once for every seed.
+    const parsed = parseExecText(substitute(e, instance.variables));
     if (parsed === null) errors.push(`--exec '${e}' is not '[@TIME ]INSTANCE: COMMAND'`);
     else actions.push({ at: parsed.at, action: { exec: { instance: parsed.instance, command: parsed.command } }, source: `--exec '${e}'` });
   }

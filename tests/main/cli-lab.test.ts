@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** `underlay lab`: list, show, run and check guided labs; exit 0 all pass, 1 some fail, 2 bad input. */
+
+function underlay(args: string[]) {
+  const r = spawnSync('node', ['bin/underlay', 'lab', ...args], { encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+const IDS = ['01-two-hosts-geneve', '02-arp-stays-home', '03-spoofing', '04-vpc-peering', '05-sg-vs-nacl', '06-mtu', '07-host-cache-move'];
+
+describe('underlay lab', () => {
+  it('list --ids prints one lab id per line', () => {
+    const r = underlay(['list', '--ids']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(IDS.join('\n') + '\n');
+  });
+
+  it('list prints id, level, minutes and title', () => {
+    const r = underlay(['list']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(IDS.length);
+    expect(lines[0]).toMatch(/^01-two-hosts-geneve\s+beginner\s+20 min\s+Two instances, two hosts/);
+  });
+
+  it('check --solution passes every check (exit 0)', () => {
+    const r = underlay(['check', '05-sg-vs-nacl', '--solution']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^PASS {2}page-arrived: .*\n {6}1 frame at \S+:eni matched `http.response.code == 200`/m);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('6 of 6 checks pass: lab complete');
+  });
+
+  it('check with nothing done fails, explains and hints (exit 1)', () => {
+    const r = underlay(['check', '05-sg-vs-nacl', '--exec', '{{client}}: curl -s -m 2 http://server/']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL {2}page-arrived: /m);
+    expect(r.stdout).toMatch(/dropped at the Nitro card of host-b \(ENI of server\) with NACL_EGRESS_DENY: rule \* deny all 0\.0\.0\.0\/0 \(back-acl denies it leaving back\)/);
+    expect(r.stdout).toMatch(/^ {6}hint: Replies travel from port 80/m);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('3 of 6 checks pass');
+  });
+
+  it('check grades the learner\'s topology and commands', () => {
+    const r = underlay(['check', '05-sg-vs-nacl', '--topology', 'labs/05-sg-vs-nacl/solution-topology.yaml', '--exec', '{{client}}: curl -s -m 2 http://server/']);
+    expect(r.status).toBe(0);
+  });
+
+  it('the seed changes the learner\'s names and addresses', () => {
+    const a = underlay(['show', '01-two-hosts-geneve', '--seed', '1']).stdout;
+    const b = underlay(['show', '01-two-hosts-geneve', '--seed', '2']).stdout;
+    expect(a).toMatch(/^## Step 1: Look at the topology$/m);
+    expect(a).not.toBe(b);
+    expect(underlay(['show', '01-two-hosts-geneve', '--seed', '1']).stdout).toBe(a);
+  });
+
+  it('run plays the scenario and says what the fabric dropped', () => {
+    const r = underlay(['run', '07-host-cache-move']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\[1\.050000000\] move server from host-b to host-c$/m);
+    expect(r.stdout).toMatch(/^run ended at 1\.050000000 s; no packet was dropped in this run$/m);
+  });
+
+  it('bad input exits 2 with a message', () => {
+    const unknown = underlay(['check', 'no-such-lab']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^underlay lab: no lab "no-such-lab" \(labs: 01-two-hosts-geneve, /);
+    expect(underlay(['check', '06-mtu', '--bogus']).status).toBe(2);
+    expect(underlay(['frobnicate']).status).toBe(2);
+    expect(underlay(['check']).stderr).toMatch(/lab check takes exactly one lab id/);
+    const exec = underlay(['check', '06-mtu', '--exec', 'no colon here']);
+    expect(exec).toMatchObject({ status: 2, stderr: "underlay lab: --exec 'no colon here' is not '[@TIME ]INSTANCE: COMMAND'\n" });
+    const who = underlay(['check', '06-mtu', '--exec', 'ghost: ping near']);
+    expect(who.status).toBe(2);
+    expect(who.stderr).toMatch(/--exec 'ghost: ping near': no instance named "ghost"/);
+  });
+
+  it('a broken learner topology is reported with line and column (exit 2)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'underlay-lab-'));
+    const file = join(dir, 'mine.yaml');
+    writeFileSync(file, readFileSync('labs/05-sg-vs-nacl/topology.yaml', 'utf8').replace('ports: 80,', 'ports: 80-70000,'));
+    const r = underlay(['check', '05-sg-vs-nacl', '--topology', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+: error port-range: `, 'm'));
+    expect(underlay(['check', '05-sg-vs-nacl', '--topology', join(dir, 'missing.yaml')]).stderr).toMatch(/cannot read .*missing\.yaml: ENOENT/);
+  });
+
+  it('a broken lab is reported with file, line and column (exit 2)', () => {
+    const labs = mkdtempSync(join(tmpdir(), 'underlay-labs-'));
+    mkdirSync(join(labs, 'broken'));
+    writeFileSync(join(labs, 'broken', 'lab.yaml'), 'version: 1\nid: broken\ntitle: Broken\nlevel: beginner\nminutes: 5\nobjectives: [x]\ntopology: topology.yaml\nsteps: [{ title: a, file: a.md }]\nchecks:\n  - { id: c, title: c, capture: { filter: icmp }, colour: red }\n');
+    const r = underlay(['check', 'broken', '--labs', labs]);
+    expect(r).toMatchObject({ status: 2, stderr: `${join(labs, 'broken')}/lab.yaml:10:51: error unknown-key: unknown key "colour"\n` });
+    // Once the structure is right, the files it names are looked for.
+    writeFileSync(join(labs, 'broken', 'lab.yaml'), readFileSync(join(labs, 'broken', 'lab.yaml'), 'utf8').replace(', colour: red', ''));
+    const files = underlay(['check', 'broken', '--labs', labs]);
+    expect(files.status).toBe(2);
+    expect(files.stderr.split('\n')).toEqual([
+      `${join(labs, 'broken')}/lab.yaml:7:11: error unknown-reference: no file "topology.yaml" in the lab folder`,
+      `${join(labs, 'broken')}/lab.yaml:8:27: error unknown-reference: no file "a.md" in the lab folder`,
+      '',
+    ]);
+    const list = underlay(['list', '--labs', labs]);
+    expect(list.status).toBe(2);
+    expect(list.stderr).toMatch(/^broken: \d+ problem\(s\); run 'underlay lab show broken' to see them/);
+  });
+
+  it('is in the CLI\'s usage', () => {
+    const r = spawnSync('node', ['bin/underlay', 'help'], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/lab list\|show\|run\|check/);
+    expect(underlay(['--help']).stdout).toMatch(/^usage: underlay lab list \[--ids\]/);
+  });
+});
