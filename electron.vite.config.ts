@@ -1,0 +1,53 @@
+/**
+ * The app's build (`npx electron-vite build`, run by `npm start` when out/ is stale):
+ *   out/main/main.js          Electron's main process (main/electron/main.ts)
+ *   out/main/fabric-worker.js the fabric worker it starts through the host (main/host/fabric-worker.ts)
+ *   out/preload/index.cjs     the preload, CommonJS because sandboxed preloads cannot be modules
+ *   out/renderer/             the page (renderer/index.html), also what browser mode serves
+ * yaml and zod are bundled rather than left in node_modules: the worker then needs no package
+ * resolution, which keeps it runnable from app.asar.unpacked/ in a packaged app. sqlite3 (native)
+ * and ws stay external, loaded by main from node_modules.
+ */
+import { resolve } from 'node:path';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'electron-vite';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(root, 'out/main'),
+      externalizeDeps: { exclude: ['yaml', 'zod'] },
+      rollupOptions: {
+        input: {
+          main: resolve(root, 'main/electron/main.ts'),
+          'fabric-worker': resolve(root, 'main/host/fabric-worker.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve(root, 'out/preload'),
+      rollupOptions: {
+        input: { index: resolve(root, 'main/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    // Relative asset URLs, as renderer/vite.config.ts: served from app://underlay/ and from / alike.
+    base: './',
+    plugins: [vue()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      emptyOutDir: true,
+      // Nothing inlined as data: URLs or inline styles: the page runs under a strict CSP.
+      assetsInlineLimit: 0,
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+    },
+  },
+});
