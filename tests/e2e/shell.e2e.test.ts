@@ -17,6 +17,7 @@ const root = join(import.meta.dirname, '../..');
 const artifacts = join(root, 'tests/.artifacts');
 
 let dir: string;
+let rendererDir: string;
 let host: Host;
 let server: WebServer;
 let browser: Browser;
@@ -26,7 +27,7 @@ const complaints: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'underlay-e2e-'));
-  const rendererDir = join(dir, 'renderer');
+  rendererDir = join(dir, 'renderer');
   await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: rendererDir, emptyOutDir: true } });
   host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {} });
   server = await startWebServer({ rendererDir, sink: host });
@@ -93,6 +94,20 @@ describe('the shell in Chromium, browser mode', () => {
     expect(cells[0].slice(0, 5)).toEqual(['1', '0.000000000', '02:00:00:00:00:01', 'Broadcast', 'ARP']);
     const pings = cells.filter((c) => c[4] === 'ICMP' && c[2] === '10.0.1.4' && c[3] === '10.0.1.5' && c[6].startsWith('Echo (ping) request'));
     expect(pings.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reconnects by itself when the server comes back, and finds the run where it was', async () => {
+    const { port, token } = server;
+    await server.close();
+    await expect.poll(() => text('connection-label')).toBe('Reconnecting…');
+    expect(await text('connection-reason')).toContain('The connection to the Underlay host was lost.');
+    // The same address and token, as after a blip; the host (worker, workspace) never went away.
+    server = await startWebServer({ rendererDir, sink: host, port, token });
+    await expect.poll(() => text('connection-label'), { timeout: 20_000 }).toBe('Connected');
+    expect(await text('virtual-time')).toBe('3 s');
+    // While it was down, Chromium logged the refused attempts: expected here, not complaints.
+    const refused = /^console: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/rpc\/[^']+' failed/;
+    for (let i = complaints.length - 1; i >= 0; i--) if (refused.test(complaints[i])) complaints.splice(i, 1);
   });
 
   it('saves the topology into the workspace with its history', async () => {
