@@ -11,7 +11,7 @@ Commands:
         packet's hop-by-hop path with the fabric's verdicts
   read FILE [-Y FILTER] [-T fields -e FIELD …] [-V]
         read a pcap/pcapng capture the way tshark does
-  lab list|show|run|check [ID] [--solution] [--topology FILE] [--exec …]
+  lab list|show|topology|run|check [ID] [--solution] [--topology FILE] [--exec …]
         guided labs, graded on what really happened in the fabric
   help  show this text
 

@@ -10,6 +10,7 @@ import type { Output } from './output.ts';
 
 export const LAB_USAGE = `usage: underlay lab list [--ids]
        underlay lab show ID
+       underlay lab topology ID
        underlay lab run ID
        underlay lab check ID [--solution] [--topology FILE] [--exec 'INSTANCE: COMMAND' …]
 
@@ -17,6 +18,8 @@ Guided labs, graded on what really happened in the fabric.
 
   list                 the labs: id, level, minutes, title (--ids: one id per line)
   show ID              objectives and steps, with this seed's addresses and names
+  topology ID          the starting topology with this seed's values: your copy
+                       to edit (underlay lab topology ID > my-topology.yaml)
   run ID               run the lab's scenario on its starting topology and print
                        the commands' output and what the fabric dropped
   check ID             run the scenario with your topology and commands and grade
@@ -56,11 +59,15 @@ export function labCommand(argv: readonly string[], out: Output, err: Output): n
       if (id !== undefined) throw new UsageError('lab list takes no argument');
       return list(labs, args.flags.has('--ids'), out, err);
     }
-    if (sub !== 'run' && sub !== 'check' && sub !== 'show') throw new UsageError(sub === undefined ? 'give a subcommand: list, show, run or check' : `unknown subcommand "${sub}"`);
+    if (!['run', 'check', 'show', 'topology'].includes(sub ?? '')) throw new UsageError(sub === undefined ? 'give a subcommand: list, show, topology, run or check' : `unknown subcommand "${sub}"`);
     if (id === undefined || extra.length > 0) throw new UsageError(`lab ${sub} takes exactly one lab id`);
     const instance = load(labs, id, seed, err);
     if (instance === null) return 2;
     if (sub === 'show') return show(instance, out);
+    if (sub === 'topology') {
+      out.line(instance.topologyText.replace(/\n$/, ''));
+      return 0;
+    }
     if (sub === 'run') {
       if (args.flags.has('--solution') || args.options.has('--topology') || args.options.has('--exec')) throw new UsageError('lab run plays the scenario only; use lab check for --solution, --topology and --exec');
       return run(instance, out, err);
@@ -128,7 +135,7 @@ function list(labs: string, ids: boolean, out: Output, err: Output): number {
 function show(instance: LabInstance, out: Output): number {
   const l = instance.lab;
   out.line(`${l.title}  (${l.level}, ${l.minutes} min)`);
-  if (l.summary) out.line(`\n${l.summary}`);
+  if (l.summary) out.line(`\n${l.summary.trim()}`);
   out.line('\nYou will be able to:');
   for (const o of l.objectives) out.line(`  - ${o}`);
   instance.steps.forEach((s, i) => out.line(`\n## Step ${i + 1}: ${s.title}\n\n${s.markdown.trim()}`));

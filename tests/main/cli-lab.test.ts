@@ -59,6 +59,17 @@ describe('underlay lab', () => {
     expect(underlay(['show', '01-two-hosts-geneve', '--seed', '1']).stdout).toBe(a);
   });
 
+  it('topology prints the learner\'s copy of the starting topology, which underlay run takes', () => {
+    const r = underlay(['topology', '02-arp-stays-home', '--seed', '3']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/\{\{/);
+    const dir = mkdtempSync(join(tmpdir(), 'underlay-lab-'));
+    writeFileSync(join(dir, 'mine.yaml'), r.stdout);
+    const run = spawnSync('node', ['bin/underlay', 'run', join(dir, 'mine.yaml'), '--exec', 'web: ping -c 1 db', '-q'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(underlay(['check', '02-arp-stays-home', '--seed', '3', '--topology', join(dir, 'mine.yaml'), '--exec', 'web: ping -c 1 db', '--exec', '@1s web: ping -c 1 api']).status).toBe(0);
+  });
+
   it('run plays the scenario and says what the fabric dropped', () => {
     const r = underlay(['run', '07-host-cache-move']);
     expect(r.status).toBe(0);
