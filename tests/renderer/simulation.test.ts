@@ -2,7 +2,7 @@
 /** The simulation store against the real fabric behind an in-memory RPC server. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { useConnectionStore } from '../../renderer/src/stores/connection.ts';
-import { useSimulationStore } from '../../renderer/src/stores/simulation.ts';
+import { MAX_OUTPUT_LINES, useSimulationStore } from '../../renderer/src/stores/simulation.ts';
 import type { Harness } from './support/harness.ts';
 import { connected, settle } from './support/mount.ts';
 import { badCidrYaml, minimalYaml } from './support/topologies.ts';
@@ -70,6 +70,18 @@ describe('simulation store', () => {
     expect(simulation.status).toMatchObject({ time: 0, frames: 0 });
     expect(simulation.output).toEqual([]);
     expect(simulation.loadedName).toBe('minimal');
+  });
+
+  it('keeps the newest lines of a long burst of output, each once, in order', async () => {
+    const simulation = await loadedMinimal();
+    await simulation.exec('web', 'ping -c 2500 -i 0.002 db');
+    await simulation.run(6_000_000_000);
+    await expect.poll(() => simulation.output.at(-1)?.kind, { timeout: 20_000 }).toBe('exit');
+    expect(simulation.output).toHaveLength(MAX_OUTPUT_LINES);
+    const seqs = simulation.output.flatMap((l) => /icmp_seq=(\d+)/.exec(l.text)?.[1] ?? []).map(Number);
+    expect(seqs.at(-1)).toBe(2500);
+    expect(seqs.every((n, i) => i === 0 || n === seqs[i - 1] + 1)).toBe(true);
+    expect(new Set(simulation.output.map((l) => l.key)).size).toBe(MAX_OUTPUT_LINES);
   });
 
   it('shows a refused command as an error line', async () => {

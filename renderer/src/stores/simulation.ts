@@ -73,8 +73,18 @@ export const useSimulationStore = defineStore('simulation', () => {
     append({ instance: o.instance, pid: o.pid, time: o.time, text, kind: o.line === null ? 'exit' : 'output' });
   }
 
+  // Lines arrive one by one but in bursts (an event message carries up to thousands): collect a
+  // burst and publish it as one new array, so the console re-renders once per burst, not per line.
+  let pending: OutputLine[] = [];
   function append(line: Omit<OutputLine, 'key'>): void {
-    const next = [...output.value, { ...line, key: nextKey++ }];
+    pending.push({ ...line, key: nextKey++ });
+    if (pending.length === 1) queueMicrotask(flushOutput);
+  }
+
+  function flushOutput(): void {
+    if (pending.length === 0) return;
+    const next = [...output.value, ...pending];
+    pending = [];
     output.value = next.length > MAX_OUTPUT_LINES ? next.slice(next.length - MAX_OUTPUT_LINES) : next;
   }
 
@@ -107,7 +117,7 @@ export const useSimulationStore = defineStore('simulation', () => {
       if (!r.ok) return false;
       loadedText.value = text;
       loadedName.value = name;
-      output.value = [];
+      clearOutput();
       instances.value = await a.instances();
       await refreshWith(a);
       return true;
@@ -146,6 +156,7 @@ export const useSimulationStore = defineStore('simulation', () => {
   }
 
   function clearOutput(): void {
+    pending = [];
     output.value = [];
   }
 
