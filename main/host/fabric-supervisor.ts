@@ -85,6 +85,7 @@ export class FabricSupervisor implements Disposable {
   /** The tail of the queue of world-changing calls. */
   private queue: Promise<unknown> = Promise.resolve();
   private heartbeat: Disposable | null = null;
+  private heartbeatGeneration = 0;
   private restarting: Promise<WorkerStatus> | null = null;
   /** While replaying, the new worker's output lines are the old ones again: not shown twice. */
   private replaying = false;
@@ -246,12 +247,19 @@ export class FabricSupervisor implements Disposable {
         inc = this.spawn();
         this.current = inc;
         await inc.client.withOptions({ timeoutMs: this.timings.startTimeoutMs }).now();
+        // A replayed run takes as long as the original did, so replayed calls get no time limit;
+        // the heartbeat watches instead (sliced runs answer it), and a hang ends this attempt.
+        const doomed = inc;
+        this.startHeartbeat(inc, (detail) => {
+          doomed.error = `hung during the replay: ${detail}`;
+          void doomed.worker.terminate();
+        });
         this.replaying = true;
-        const counts = await this.journal.replay(inc.client.withOptions({ timeoutMs: this.timings.startTimeoutMs }), restart ? depth : 'none');
+        const counts = await this.journal.replay(inc.client.api, restart ? depth : 'none');
         this.replaying = false;
         if (inc.dead || this.stopped) throw new Error(inc.error ?? 'the worker stopped during its replay');
         this.setState('ready');
-        this.startHeartbeat(inc);
+        this.startHeartbeat(inc, (detail) => this.died(doomed, 'hung', detail));
         for (const w of this.waiters.splice(0)) w.resolve(inc);
         if (restart) {
           this.restarts++;
@@ -263,6 +271,7 @@ export class FabricSupervisor implements Disposable {
         return this.status();
       } catch (e) {
         this.replaying = false;
+        this.stopHeartbeat();
         problem = inc?.error ?? (e instanceof Error ? e.message : String(e));
         this.options.log?.(`fabric worker: attempt ${attempt + 1} to ${restart ? 'restart' : 'start'} failed: ${problem}`);
         if (inc) {
@@ -319,18 +328,22 @@ export class FabricSupervisor implements Disposable {
     await inc.exited;
   }
 
-  private startHeartbeat(inc: Incarnation): void {
+  /** Pings `inc` every interval; `onHung` when a ping goes unanswered for the timeout. */
+  private startHeartbeat(inc: Incarnation, onHung: (detail: string) => void): void {
     this.stopHeartbeat();
+    // A ping still in flight from an earlier loop must not carry that loop on.
+    const generation = this.heartbeatGeneration;
+    const live = () => generation === this.heartbeatGeneration && !inc.dead && inc === this.current;
     const beat = () => {
       this.heartbeat = null;
-      if (inc.dead || inc !== this.current) return;
+      if (!live()) return;
       inc.client.call('now', [], { timeoutMs: this.timings.heartbeatTimeoutMs }).then(
         () => {
-          if (!inc.dead && inc === this.current) this.heartbeat = this.options.scheduler.schedule(this.timings.heartbeatIntervalMs, beat);
+          if (live()) this.heartbeat = this.options.scheduler.schedule(this.timings.heartbeatIntervalMs, beat);
         },
         (e: unknown) => {
-          if (e instanceof RpcError && e.code === RpcErrorCode.TIMEOUT) {
-            this.died(inc, 'hung', `the worker did not answer its heartbeat within ${this.timings.heartbeatTimeoutMs} ms`);
+          if (live() && e instanceof RpcError && e.code === RpcErrorCode.TIMEOUT) {
+            onHung(`the worker did not answer its heartbeat within ${this.timings.heartbeatTimeoutMs} ms`);
           }
           // DISCONNECTED: the exit handler deals with it.
         },
@@ -340,6 +353,7 @@ export class FabricSupervisor implements Disposable {
   }
 
   private stopHeartbeat(): void {
+    this.heartbeatGeneration++;
     this.heartbeat?.dispose();
     this.heartbeat = null;
   }
