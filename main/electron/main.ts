@@ -4,6 +4,7 @@
  * command line and the OS, remembered window state, and the security settings of policy.ts applied
  * to every web contents. Built by electron-vite into out/main/main.js, beside the fabric worker.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, screen, session, shell } from 'electron';
 import { simulationContract } from '../../core/contract/simulation.ts';
@@ -108,7 +109,7 @@ async function start(): Promise<void> {
 
   host = await createHost({
     workspaceDir,
-    workerScript: asarUnpackedPath(join(here, 'fabric-worker.js')),
+    workerScript: bundledWorker(),
     mode: 'desktop',
     version: app.getVersion(),
     log,
@@ -137,6 +138,15 @@ async function start(): Promise<void> {
   setMenu([]);
   await fileActions.refreshRecent();
   for (const file of toOpen.splice(0)) await fileActions.open(file);
+}
+
+/**
+ * The fabric worker electron-vite built beside this file; when main runs from its sources (tests
+ * with a stand-in Electron) there is none, and the host's default, the TypeScript worker, is used.
+ */
+function bundledWorker(): string | undefined {
+  const bundled = join(here, 'fabric-worker.js');
+  return existsSync(bundled) ? asarUnpackedPath(bundled) : undefined;
 }
 
 function createWindow(): BrowserWindow {
