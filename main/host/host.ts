@@ -58,7 +58,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let supervisor: FabricSupervisor;
   try {
     supervisor = new FabricSupervisor({ spawn: () => spawnFabricWorker(options.workerScript), timings: options.supervisor, scheduler, log });
-    await supervisor.start();
+    // A worker that cannot start leaves the host up (the workspace still works) in the `failed`
+    // state, which the host contract reports; restartWorker() tries again.
+    const started = await supervisor.start();
+    if (started.state === 'failed') log(`the fabric worker could not be started: ${started.lastProblem ?? 'unknown problem'}`);
   } catch (e) {
     await store.close();
     throw e;
