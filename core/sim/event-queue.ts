@@ -71,6 +71,20 @@ export class EventQueue {
 
   /** Adds an event; the caller has validated `time`. */
   push(time: number, target: EventHandler<unknown>, kind: number, payload: unknown): EventId {
+    const slot = this.insert(time, target, kind, payload);
+    return slot + SLOT_LIMIT * this.sGen[slot];
+  }
+
+  /**
+   * `push` without the id: ids pass 2^30 once generations grow, so returning one boxes a number
+   * per event — wasted on events nobody will cancel. Returns nothing.
+   */
+  post(time: number, target: EventHandler<unknown>, kind: number, payload: unknown): void {
+    this.insert(time, target, kind, payload);
+  }
+
+  /** Inserts the event and returns its slot. */
+  private insert(time: number, target: EventHandler<unknown>, kind: number, payload: unknown): number {
     if (this.freeTop === 0) this.grow(this.capacity * 2);
     const slot = this.freeStack[--this.freeTop];
     this.sTarget[slot] = target;
@@ -95,7 +109,7 @@ export class EventQueue {
     hTime[i] = time;
     hSeq[i] = seq;
     hSlot[i] = slot;
-    return slot + SLOT_LIMIT * this.sGen[slot];
+    return slot;
   }
 
   /**

@@ -119,7 +119,7 @@ export class LinkDirection implements EventHandler<SimPacket | undefined> {
     this.queue.push(p);
     if (!this.txFreePending) {
       this.txFreePending = true;
-      this.sim.scheduleAt(this.busyUntil, this, TX_FREE);
+      this.sim.postAt(this.busyUntil, this, TX_FREE);
     }
     return true;
   }
@@ -141,7 +141,7 @@ export class LinkDirection implements EventHandler<SimPacket | undefined> {
     this.counters.txPackets++;
     this.counters.txBytes += len;
     this.from.onDidTransmit.fire(p);
-    this.sim.scheduleAt(done + cfg.latencyNs, this, ARRIVE, p);
+    this.sim.postAt(done + cfg.latencyNs, this, ARRIVE, p);
   }
 
   private transmitterFree(): void {
@@ -151,7 +151,7 @@ export class LinkDirection implements EventHandler<SimPacket | undefined> {
     this.startTransmit(p, this.sim.now());
     if (this.queue.length > 0) {
       this.txFreePending = true;
-      this.sim.scheduleAt(this.busyUntil, this, TX_FREE);
+      this.sim.postAt(this.busyUntil, this, TX_FREE);
     }
   }
 

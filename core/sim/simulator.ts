@@ -6,7 +6,8 @@
  * wall clock. Pacing virtual time to wall time for animation is the host's job: it calls
  * `run(now + Δwall · speed)` on each frame. As-fast-as-possible batch runs call `run()`.
  *
- * Hot-path scheduling is `schedule(delay, target, kind, payload)`: no closure, no allocation. The
+ * Hot-path scheduling is `schedule(delay, target, kind, payload)`: no closure, no allocation
+ * (`post`, for events never cancelled, does not even make an id — ids outgrow small integers). The
  * closure form `call(delay, fn)` is for tests, setup and rare events.
  *
  * Clock semantics (as ns-3 with Simulator::Stop(until)):
@@ -115,6 +116,22 @@ export class Simulator {
   scheduleAt<P>(timeNs: SimTime, target: EventHandler<P>, kind: number, payload?: P): EventId {
     if (!(timeNs >= this.clock) || !(timeNs <= MAX_SIM_TIME) || Math.floor(timeNs) !== timeNs) throw badTime('time', timeNs, this.clock);
     return this.queue.push(timeNs, target as EventHandler<unknown>, kind, payload);
+  }
+
+  /**
+   * `schedule` for events that will never be cancelled (a packet's arrival, a periodic send): no
+   * id is made, so the hot path allocates nothing at all.
+   */
+  post<P>(delayNs: SimTime, target: EventHandler<P>, kind: number, payload?: P): void {
+    const time = this.clock + delayNs;
+    if (!(delayNs >= 0) || !(time <= MAX_SIM_TIME) || Math.floor(delayNs) !== delayNs) throw badTime('delay', delayNs, this.clock);
+    this.queue.post(time, target as EventHandler<unknown>, kind, payload);
+  }
+
+  /** Like `post`, at an absolute time ≥ now. */
+  postAt<P>(timeNs: SimTime, target: EventHandler<P>, kind: number, payload?: P): void {
+    if (!(timeNs >= this.clock) || !(timeNs <= MAX_SIM_TIME) || Math.floor(timeNs) !== timeNs) throw badTime('time', timeNs, this.clock);
+    this.queue.post(timeNs, target as EventHandler<unknown>, kind, payload);
   }
 
   /** Closure form of `schedule`, for tests, setup and rare events (allocates the closure). */

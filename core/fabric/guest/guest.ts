@@ -594,7 +594,7 @@ export class Guest implements PortReceiver, ArpHost, ReassemblyHost {
   private route(p: SimPacket, dst: Ipv4): void {
     this.counters.ipSent++;
     if (this.isLocal(dst)) {
-      this.sim.schedule(0, this, EV_LOOPBACK, p);
+      this.sim.post(0, this, EV_LOOPBACK, p);
       return;
     }
     const nextHop = cidrContains(this.subnet, dst) ? dst : this.config.router;

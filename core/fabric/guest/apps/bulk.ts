@@ -105,7 +105,7 @@ class BulkUdp implements EventHandler<undefined> {
     this.sent++;
     this.lastNs = this.guest.sim.now();
     if (this.sent < this.packets) {
-      this.guest.sim.schedule(this.intervalNs, this, 0);
+      this.guest.sim.post(this.intervalNs, this, 0);
       return;
     }
     const bytes = this.sent * this.size;
