@@ -12,12 +12,22 @@ import type { Port, PortReceiver } from '../../sim/port.ts';
 import type { SimPacket } from '../../sim/packet.ts';
 import { TraceSource } from '../../sim/trace.ts';
 import { DropReason, type FabricDropEvent, ruleRef } from '../verdict.ts';
-import { decrementTtl, isIpv4Frame, outerDst, outerFlowHash, setMacs } from './outer-header.ts';
+import { RouteIndex } from './route-index.ts';
+import { decrementTtl, isIpv4Frame, outerFlowHash, setMacs } from './outer-header.ts';
 
 /** A set of equal-cost next hops: the ports and the MAC of the device at the far end of each. */
 export interface NextHopGroup {
   readonly ports: readonly Port[];
   readonly macs: readonly Mac[];
+}
+
+/**
+ * A group as the switch keeps it: for each next hop, the 12 bytes a frame's MACs become there
+ * (the next hop's MAC, then this switch's own on that port), so the per-hop rewrite copies bytes
+ * and never handles a 48-bit MAC as a number (which would be boxed on each call).
+ */
+interface InstalledGroup extends NextHopGroup {
+  readonly rewrites: readonly Uint8Array[];
 }
 
 export interface SwitchPortInfo {
@@ -29,9 +39,9 @@ export interface SwitchPortInfo {
 export class UnderlaySwitch implements PortReceiver {
   readonly ports: SwitchPortInfo[] = [];
   private readonly portMac = new Map<Port, Mac>();
-  private readonly hostRoutes = new Map<Ipv4, NextHopGroup>();
-  private readonly rackRoutes = new Map<number, NextHopGroup>();
-  private defaultGroup: NextHopGroup | null = null;
+  private readonly hostRoutes = new RouteIndex<InstalledGroup>();
+  private readonly rackRoutes = new RouteIndex<InstalledGroup>();
+  private defaultGroup: InstalledGroup | null = null;
   /** Forwarded frames and drops, for counters and lab checks. */
   forwarded = 0;
   dropped = 0;
@@ -52,28 +62,43 @@ export class UnderlaySwitch implements PortReceiver {
 
   /** Frames for `ip` (a host in this rack) leave through `group`. */
   addHostRoute(ip: Ipv4, group: NextHopGroup): void {
-    this.hostRoutes.set(ip >>> 0, group);
+    this.hostRoutes.set(ip >>> 0, this.install(group));
   }
 
   /** Frames for the /24 starting at `base` leave through `group`. */
   addRackRoute(base: Ipv4, group: NextHopGroup): void {
-    this.rackRoutes.set((base >>> 8) >>> 0, group);
+    this.rackRoutes.set((base >>> 8) >>> 0, this.install(group));
   }
 
   setDefaultRoute(group: NextHopGroup): void {
-    this.defaultGroup = group;
+    this.defaultGroup = this.install(group);
+  }
+
+  /** Resolves the group's source MACs now (ports are added before routes), not per frame. */
+  private install(group: NextHopGroup): InstalledGroup {
+    const rewrites = group.ports.map((port, i) => {
+      const mac = this.portMac.get(port);
+      if (mac === undefined) throw new Error(`${this.name}: route through ${port.name}, which is not a port of this switch`);
+      const bytes = new Uint8Array(12);
+      setMacs(bytes, group.macs[i], mac);
+      return bytes;
+    });
+    return { ports: group.ports, macs: group.macs, rewrites };
   }
 
   receive(packet: SimPacket, inPort: Port): void {
     const b = packet.bytes;
     if (!isIpv4Frame(b)) return this.drop(packet, inPort, DropReason.MalformedPacket, 'not an IPv4 frame');
-    const dst = outerDst(b);
-    const group = this.hostRoutes.get(dst) ?? this.rackRoutes.get(dst >>> 8) ?? this.defaultGroup;
+    // The outer destination in pieces that are small integers (see RouteIndex.getHalves).
+    const dstHigh = (b[30] << 8) | b[31];
+    const dstLow = (b[32] << 8) | b[33];
+    const group = this.hostRoutes.getHalves(dstHigh, dstLow) ?? this.rackRoutes.get((dstHigh << 8) | b[32]) ?? this.defaultGroup;
     if (group === null || group.ports.length === 0) return this.drop(packet, inPort, DropReason.UnderlayNoRoute, 'no underlay route');
     if (decrementTtl(b) === 0) return this.drop(packet, inPort, DropReason.TtlExceeded, 'outer TTL reached 0');
     const i = group.ports.length === 1 ? 0 : outerFlowHash(b, this.hashSeed) % group.ports.length;
     const out = group.ports[i];
-    setMacs(b, group.macs[i], this.portMac.get(out)!);
+    const macs = group.rewrites[i];
+    for (let k = 0; k < 12; k++) b[k] = macs[k];
     this.forwarded++;
     if (this.onDidForward.active) this.onDidForward.fire(packet);
     out.send(packet);
