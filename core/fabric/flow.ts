@@ -92,6 +92,15 @@ export function copyFlow(from: FlowKey, to: FlowKey): void {
  * of a flow hash alike (ordered-flow hashing, for symmetric paths).
  */
 export function flowHash(key: FlowKey, seed = 0, ordered = false): number {
+  return flowHashMasked(key, -1, seed, ordered) >>> 0;
+}
+
+/**
+ * `flowHash(key, seed, ordered) & mask`, computed without ever holding the whole 32-bit hash as a
+ * number outside this function: with a small mask (the Geneve source port's 14 bits) the result
+ * is a small integer, so the per-packet call boxes nothing.
+ */
+export function flowHashMasked(key: FlowKey, mask: number, seed = 0, ordered = false): number {
   let a = key.src;
   let b = key.dst;
   let pa = key.srcPort;
@@ -110,5 +119,5 @@ export function flowHash(key: FlowKey, seed = 0, ordered = false): number {
   h = fnvStep(h, b & 0xffff);
   h = fnvStep(h, pa);
   h = fnvStep(h, pb);
-  return fmix32(h);
+  return fmix32(h) & mask;
 }

@@ -19,7 +19,7 @@ import type { SimPacket } from '../../sim/packet.ts';
 import type { Port, PortReceiver } from '../../sim/port.ts';
 import type { Simulator } from '../../sim/simulator.ts';
 import { TraceSource } from '../../sim/trace.ts';
-import { type FlowKey, flowHash, newFlowKey, PROTO_UDP, readFlow } from '../flow.ts';
+import { type FlowKey, flowHashMasked, newFlowKey, PROTO_UDP, readFlow } from '../flow.ts';
 import type { HostMappingCache, MappingService } from '../mapping/index.ts';
 import { cardMac, isGroupMac, VPC_ROUTER_MAC } from '../substrate/underlay-macs.ts';
 import { DropReason, type FabricDropEvent, type RuleRef, ruleRef, type VerdictKind } from '../verdict.ts';
@@ -252,7 +252,7 @@ export class NitroCard implements PortReceiver {
     e.srcEni = eni.number;
     e.dstEni = cache.eni(slot);
     e.mappingVersion = cache.version;
-    e.udpSrcPort = 49152 + (flowHash(key) & 0x3fff);
+    e.udpSrcPort = 49152 + flowHashMasked(key, 0x3fff);
     e.ipIdent = this.ipIdent = (this.ipIdent + 1) & 0xffff;
     const framed = p.prepend(ENCAP_LEN);
     writeEncapsulation(framed, e);
