@@ -49,6 +49,7 @@ function udpSink(ctx: AppContext, port: number): void {
   let packets = 0;
   let bytes = 0;
   let check: EventId = -1;
+  let last: Flow | null = null;
   const report = (f: Flow) => {
     proc.print(`sink: udp from ${formatIpv4(f.src)}:${f.port}: ${f.packets} packets, ${f.bytes} bytes in ${ms3(f.lastNs - f.firstNs)} ms (${mbps(f.bytes, f.lastNs - f.firstNs)} Mbit/s)`);
   };
@@ -59,6 +60,7 @@ function udpSink(ctx: AppContext, port: number): void {
       if (now - f.lastNs < QUIET_NS) continue;
       report(f);
       flows.delete(key);
+      if (last === f) last = null;
     }
     if (flows.size > 0) check = proc.timer(QUIET_NS, sweep);
   };
@@ -66,11 +68,17 @@ function udpSink(ctx: AppContext, port: number): void {
     proc.own(
       guest.udpBind(port, (src, srcPort, payload) => {
         const now = guest.sim.now();
-        const key = src * 65536 + srcPort;
-        let f = flows.get(key);
-        if (f === undefined) {
-          f = { src, port: srcPort, packets: 0, bytes: 0, firstNs: now, lastNs: now };
-          flows.set(key, f);
+        // Datagrams come in runs from one flow: checking the last one first skips the map (whose
+        // key, src · 65536 + port, is not a small integer and would be boxed on every lookup).
+        let f = last;
+        if (f === null || f.src !== src || f.port !== srcPort) {
+          const key = src * 65536 + srcPort;
+          f = flows.get(key) ?? null;
+          if (f === null) {
+            f = { src, port: srcPort, packets: 0, bytes: 0, firstNs: now, lastNs: now };
+            flows.set(key, f);
+          }
+          last = f;
         }
         f.packets++;
         f.bytes += payload.length;
@@ -89,6 +97,7 @@ function udpSink(ctx: AppContext, port: number): void {
   proc.onKill = () => {
     for (const f of flows.values()) report(f);
     flows.clear();
+    last = null;
     proc.print(`sink: total ${packets} packets, ${bytes} bytes`);
     proc.exit(0);
   };
