@@ -172,6 +172,24 @@ export class CaptureStore {
     direction: CaptureDirection,
     rule: RuleRef | null,
   ): number {
+    return this.recordCoded(pointId, timeNs, bytes, traceId, hop, verdictCode(verdict), this.reasonCode(reason), DIRECTION_CODE[direction], this.ruleCode(rule));
+  }
+
+  /** The stored code of a drop reason (0 for none): taps intern once, not per frame. */
+  reasonCode(reason: string | null): number {
+    return reason === null ? 0 : this.reasons.intern(reason);
+  }
+
+  /** The stored code of a rule (0 for none). */
+  ruleCode(rule: RuleRef | null): number {
+    return rule === null ? 0 : this.rules.intern(rule);
+  }
+
+  /**
+   * `record` with the verdict, reason, direction and rule already coded (`verdictCode`,
+   * `reasonCode`, `DIRECTION_CODE`, `ruleCode`): what taps call per frame.
+   */
+  recordCoded(pointId: number, timeNs: number, bytes: Uint8Array, traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number): number {
     if (pointId >= this.pointList.length || pointId < 0) throw new RangeError(`CaptureStore: no capture point ${pointId}`);
     const orig = bytes.length;
     const snap = this.snaplen;
@@ -183,23 +201,30 @@ export class CaptureStore {
     if (cap === orig) chunk.set(bytes, at);
     else for (let i = 0; i < cap; i++) chunk[at + i] = bytes[i]; // a subarray would allocate
     this.used = at + cap;
+    return this.addMeta(pointId, timeNs, this.firstChunkSeq + this.chunks.length - 1, at, cap, orig, traceId, hop, verdict, reason, direction, rule);
+  }
 
+  /** Appends frame `last + 1`'s metadata to the index; returns its number. */
+  private addMeta(
+    pointId: number, timeNs: number, chunkSeq: number, offset: number, cap: number, orig: number,
+    traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number,
+  ): number {
     const n = this.last + 1;
     const ix = this.index;
-    if (n - this.first >= ix.capacity) ix.grow(this.first, this.last);
+    if (n - this.first >= ix.capacity) ix.grow();
     const s = ix.slot(n);
     ix.time[s] = timeNs;
     ix.point[s] = pointId;
-    ix.chunk[s] = this.firstChunkSeq + this.chunks.length - 1;
-    ix.offset[s] = at;
+    ix.chunk[s] = chunkSeq;
+    ix.offset[s] = offset;
     ix.capLen[s] = cap;
     ix.origLen[s] = orig;
     ix.trace[s] = traceId;
     ix.hop[s] = hop;
-    ix.verdict[s] = verdictCode(verdict);
-    ix.direction[s] = DIRECTION_CODE[direction];
-    ix.reason[s] = reason === null ? 0 : this.reasons.intern(reason);
-    ix.rule[s] = rule === null ? 0 : this.rules.intern(rule);
+    ix.verdict[s] = verdict;
+    ix.direction[s] = direction;
+    ix.reason[s] = reason;
+    ix.rule[s] = rule;
     this.last = n;
     return n;
   }
@@ -300,30 +325,18 @@ export class CaptureStore {
     direction: CaptureDirection,
     rule: RuleRef | null,
   ): number {
+    return this.recordSharedCoded(same, pointId, timeNs, traceId, hop, verdictCode(verdict), this.reasonCode(reason), DIRECTION_CODE[direction], this.ruleCode(rule));
+  }
+
+  /** `recordShared` with coded verdict, reason, direction and rule (see `recordCoded`). */
+  recordSharedCoded(same: number, pointId: number, timeNs: number, traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number): number {
     if (pointId >= this.pointList.length || pointId < 0) throw new RangeError(`CaptureStore: no capture point ${pointId}`);
-    if (!this.has(same)) return 0;
+    if (!(same >= this.first && same <= this.last)) return 0;
     const ix = this.index;
     const from = ix.slot(same);
-    const currentSeq = this.firstChunkSeq + this.chunks.length - 1;
-    if (ix.chunk[from] !== currentSeq || this.overBudget(0)) return 0;
-    const n = this.last + 1;
-    if (n - this.first >= ix.capacity) ix.grow(this.first, this.last);
-    const s = ix.slot(n);
-    const src = ix.slot(same); // grow may have moved the slots
-    ix.time[s] = timeNs;
-    ix.point[s] = pointId;
-    ix.chunk[s] = ix.chunk[src];
-    ix.offset[s] = ix.offset[src];
-    ix.capLen[s] = ix.capLen[src];
-    ix.origLen[s] = ix.origLen[src];
-    ix.trace[s] = traceId;
-    ix.hop[s] = hop;
-    ix.verdict[s] = verdictCode(verdict);
-    ix.direction[s] = DIRECTION_CODE[direction];
-    ix.reason[s] = reason === null ? 0 : this.reasons.intern(reason);
-    ix.rule[s] = rule === null ? 0 : this.rules.intern(rule);
-    this.last = n;
-    return n;
+    const chunkSeq = ix.chunk[from];
+    if (chunkSeq !== this.firstChunkSeq + this.chunks.length - 1 || this.overBudget(0)) return 0;
+    return this.addMeta(pointId, timeNs, chunkSeq, ix.offset[from], ix.capLen[from], ix.origLen[from], traceId, hop, verdict, reason, direction, rule);
   }
 
   private overBudget(extra: number): boolean {

@@ -57,29 +57,33 @@ export class FrameIndex {
     return (n - 1) & this.mask;
   }
 
-  /** Doubles every column, keeping frames `first`..`last` at their slots under the new mask. */
-  grow(first: number, last: number): void {
+  /**
+   * Doubles every column, keeping every frame at its slot under the new mask. Under the doubled
+   * mask frame n's slot is its old slot or the old slot + the old capacity, so each column is
+   * copied twice over (two memcpys) instead of frame by frame.
+   */
+  grow(): void {
     const cap = this.capacity * 2;
-    const oldMask = this.mask;
-    const mask = cap - 1;
-    const move = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, fresh: T): T => {
-      for (let n = first; n <= last; n++) fresh[(n - 1) & mask] = old[(n - 1) & oldMask];
-      return fresh;
-    };
-    this.time = move(this.time, new Float64Array(cap));
-    this.point = move(this.point, new Uint32Array(cap));
-    this.chunk = move(this.chunk, new Float64Array(cap));
-    this.offset = move(this.offset, new Uint32Array(cap));
-    this.capLen = move(this.capLen, new Uint32Array(cap));
-    this.origLen = move(this.origLen, new Uint32Array(cap));
-    this.trace = move(this.trace, new Float64Array(cap));
-    this.hop = move(this.hop, new Uint32Array(cap));
-    this.verdict = move(this.verdict, new Uint8Array(cap));
-    this.direction = move(this.direction, new Uint8Array(cap));
-    this.reason = move(this.reason, new Uint32Array(cap));
-    this.rule = move(this.rule, new Uint32Array(cap));
-    this.mask = mask;
+    this.time = doubled(this.time, new Float64Array(cap));
+    this.point = doubled(this.point, new Uint32Array(cap));
+    this.chunk = doubled(this.chunk, new Float64Array(cap));
+    this.offset = doubled(this.offset, new Uint32Array(cap));
+    this.capLen = doubled(this.capLen, new Uint32Array(cap));
+    this.origLen = doubled(this.origLen, new Uint32Array(cap));
+    this.trace = doubled(this.trace, new Float64Array(cap));
+    this.hop = doubled(this.hop, new Uint32Array(cap));
+    this.verdict = doubled(this.verdict, new Uint8Array(cap));
+    this.direction = doubled(this.direction, new Uint8Array(cap));
+    this.reason = doubled(this.reason, new Uint32Array(cap));
+    this.rule = doubled(this.rule, new Uint32Array(cap));
+    this.mask = cap - 1;
   }
+}
+
+function doubled<T extends Float64Array | Uint32Array | Uint8Array>(old: T, fresh: T): T {
+  (fresh as Uint8Array).set(old as Uint8Array, 0);
+  (fresh as Uint8Array).set(old as Uint8Array, old.length);
+  return fresh;
 }
 
 /** Metadata bytes per frame slot: the sum of the columns' element sizes. */

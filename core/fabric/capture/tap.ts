@@ -9,7 +9,7 @@ import { type DropEvent, LinkDropReason } from '../../sim/drop.ts';
 import type { SimPacket } from '../../sim/packet.ts';
 import type { Port } from '../../sim/port.ts';
 import type { FabricDropEvent, RuleRef, VerdictKind } from '../verdict.ts';
-import type { CaptureDirection } from './capture-point.ts';
+import { type CaptureDirection, DIRECTION_CODE, verdictCode } from './capture-point.ts';
 import type { CaptureStore } from './capture-store.ts';
 
 /** Where taps read the time: the Simulator (anything with its `now()` in integer ns). */
@@ -30,24 +30,30 @@ export interface TapOptions {
 export function tapPort(store: CaptureStore, pointId: number, port: Port, options: TapOptions): Disposable {
   store.point(pointId); // fail now, not on the first frame
   const clock = options.clock;
-  const txVerdict: VerdictKind = options.deliverOnTransmit ? 'deliver' : 'forward';
+  // Codes fixed per tap, so a frame costs no string lookups.
+  const txVerdict = verdictCode(options.deliverOnTransmit ? 'deliver' : 'forward');
+  const forward = verdictCode('forward');
+  const dropped = verdictCode('drop');
+  const out = DIRECTION_CODE.out;
+  const inbound = DIRECTION_CODE.in;
   const subs = [
     port.onDidTransmit.subscribe((p: SimPacket) => {
-      p.captureFrame = store.record(pointId, clock.now(), p.bytes, p.traceId, p.hops, txVerdict, null, 'out', null);
-      p.captureView = p.bytes;
+      const bytes = p.bytes;
+      p.captureFrame = store.recordCoded(pointId, clock.now(), bytes, p.traceId, p.hops, txVerdict, 0, out, 0);
+      p.captureView = bytes;
       p.capturePort = port;
     }),
     port.onDidReceive.subscribe((p: SimPacket) => {
       // What the far end transmitted arrives unchanged (corruption swaps the view): share its bytes.
       if (p.captureFrame !== 0 && p.captureView === p.bytes && p.capturePort === port.peer) {
-        if (store.recordShared(p.captureFrame, pointId, clock.now(), p.traceId, p.hops, 'forward', null, 'in', null) !== 0) return;
+        if (store.recordSharedCoded(p.captureFrame, pointId, clock.now(), p.traceId, p.hops, forward, 0, inbound, 0) !== 0) return;
       }
-      store.record(pointId, clock.now(), p.bytes, p.traceId, p.hops, 'forward', null, 'in', null);
+      store.recordCoded(pointId, clock.now(), p.bytes, p.traceId, p.hops, forward, 0, inbound, 0);
     }),
     port.onDidDrop.subscribe((e: DropEvent) => {
       const p = e.packet;
       const rule = (e as FabricDropEvent).rule ?? null;
-      store.record(pointId, clock.now(), p.bytes, p.traceId, p.hops, 'drop', e.reason, dropDirection(port, e.reason), rule);
+      store.recordCoded(pointId, clock.now(), p.bytes, p.traceId, p.hops, dropped, store.reasonCode(e.reason), DIRECTION_CODE[dropDirection(port, e.reason)], store.ruleCode(rule));
     }),
   ];
   return {
