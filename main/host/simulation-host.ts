@@ -16,6 +16,7 @@ import type { SimulationApi, SimulationEvents, SimulationStatus } from '../../co
 import { compileFilter } from '../../core/filter/index.ts';
 import { createDefaultEngine } from '../../core/dissect/protocols/index.ts';
 import type { AbortSignalLike } from '../../core/rpc/cancellation.ts';
+import { RpcError, RpcErrorCode } from '../../core/rpc/errors.ts';
 import type { EventSources, Implementation } from '../../core/rpc/service-types.ts';
 import { SimulationService } from '../../core/service/simulation-service.ts';
 import type { RunOutcome } from '../../core/sim/simulator.ts';
@@ -88,6 +89,10 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     async run(untilNs, context) {
       const s = service;
       if (!s) return 'idle';
+      if (untilNs !== undefined && untilNs < s.now()) {
+        // The contract only knows times are ≥ 0; the world knows it is already later than that.
+        throw new RpcError(RpcErrorCode.INVALID_ARGUMENTS, `run: ${untilNs} ns is before now (${s.now()} ns)`);
+      }
       const sim = s.fabric.sim;
       const userLimit = sim.eventLimit;
       let outcome: RunOutcome = 'idle';

@@ -30,6 +30,7 @@ describe('simulation host', () => {
     expect(await impl.run(4_000_000_000, ctx)).toBe('until');
     expect(statuses.length).toBeGreaterThan(5); // one per slice; the RPC server coalesces them
     expect(statuses.at(-1)).toMatchObject({ time: 4_000_000_000, running: false });
+    await expect(Promise.resolve().then(() => impl.run(1, ctx))).rejects.toMatchObject({ code: 'INVALID_ARGUMENTS' });
 
     const direct = SimulationService.load(MINIMAL, { seed: 9 });
     if (!direct.ok) throw new Error('does not load');
