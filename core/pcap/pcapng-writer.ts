@@ -1,6 +1,15 @@
 import type { ByteSink } from './byte-sink.ts';
-import { BYTE_ORDER_MAGIC, BlockType, Option } from './pcapng-format.ts';
-import { encodeText, MAX_OPTION_LENGTH, splitNanos, textSpace, writeText } from './write-util.ts';
+import * as format from './pcapng-format.ts';
+import * as util from './write-util.ts';
+
+// Imported bindings used per packet are read once: tsx and Vitest turn each access to an imported
+// binding into a getter call, which writePacket is too large to have inlined.
+const { BYTE_ORDER_MAGIC, BlockType, Option } = format;
+const { encodeText, MAX_OPTION_LENGTH, splitNanos, textSpace, writeAscii, writeText } = util;
+const EPB = BlockType.epb;
+const EPB_FLAGS = Option.epbFlags;
+const EPB_PACKET_ID = Option.epbPacketId;
+const COMMENT = Option.comment;
 
 export interface InterfaceSpec {
   /** LINKTYPE_*: 1 Ethernet, 101 raw IP. */
@@ -184,7 +193,7 @@ export class PcapngWriter {
     const start = this.at;
     const ts = this.ts;
     splitNanos(tsSec, tsNsec, ts);
-    dv.setUint32(start, BlockType.epb, true);
+    dv.setUint32(start, EPB, true);
     dv.setUint32(start + 8, interfaceId, true);
     dv.setUint32(start + 12, ts.hi, true);
     dv.setUint32(start + 16, ts.lo, true);
@@ -196,12 +205,12 @@ export class PcapngWriter {
     if (opts !== undefined) {
       const first = at;
       if (flags !== undefined) {
-        dv.setUint32(at, Option.epbFlags | (4 << 16), true);
+        dv.setUint32(at, EPB_FLAGS | (4 << 16), true);
         dv.setUint32(at + 4, flags >>> 0, true);
         at += 8;
       }
       if (packetId !== undefined) {
-        dv.setUint32(at, Option.epbPacketId | (8 << 16), true);
+        dv.setUint32(at, EPB_PACKET_ID | (8 << 16), true);
         dv.setUint32(at + 4, packetId % 4294967296, true);
         dv.setUint32(at + 8, Math.floor(packetId / 4294967296), true);
         at += 12;
@@ -209,8 +218,11 @@ export class PcapngWriter {
       if (comments !== undefined) {
         for (let i = 0; i < comments.length; i++) {
           const c = comments[i];
-          let n: number;
-          if (c.length <= 24) n = writeText(c, b, at + 4, c.length * 3);
+          // ASCII (the usual comment) is copied by a loop: the encoder costs a call and an object.
+          let n = c.length <= MAX_OPTION_LENGTH ? writeAscii(c, b, at + 4) : -1;
+          if (n >= 0) {
+            // done
+          } else if (c.length <= 24) n = writeText(c, b, at + 4, c.length * 3);
           else {
             // Encoded into the scratch area after the blocks (no view made per comment), then
             // copied a word at a time (`at` and `cap` are multiples of 4; the bytes past the text
@@ -224,7 +236,7 @@ export class PcapngWriter {
             const count = (n + 3) >> 2;
             for (let k = 0; k < count; k++) words[to + k] = words[from + k];
           }
-          dv.setUint32(at, Option.comment | (n << 16), true);
+          dv.setUint32(at, COMMENT | (n << 16), true);
           at += 4 + n;
           while ((at & 3) !== 0) b[at++] = 0;
         }

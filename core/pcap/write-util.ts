@@ -27,6 +27,20 @@ export function writeText(s: string, buf: Uint8Array, at: number, max: number): 
   return encoder.encodeInto(s, buf.subarray(at, at + limit)).written;
 }
 
+/**
+ * Writes `s` at `buf[at]` if it is all ASCII (one byte a character), returning its length; -1,
+ * with some bytes written, at the first other character. The caller has room for s.length bytes.
+ */
+export function writeAscii(s: string, buf: Uint8Array, at: number): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    buf[at + i] = c;
+  }
+  return n;
+}
+
 /** Worst-case bytes of a text option (header, value, padding); 0 for an absent one. */
 export function textSpace(s: string | undefined): number {
   if (s === undefined) return 0;
