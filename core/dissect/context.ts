@@ -378,6 +378,19 @@ export class DissectContext {
 
   // ---- expert info ----
 
+  /**
+   * Whether expert infos are kept at all: always, except in a pruned filter pass (it wants no
+   * `_ws` field and its results are only tested), where an expert adds only its own field.
+   */
+  get keepsExperts(): boolean {
+    return this.skip === null || this.keep === null;
+  }
+
+  /** Whether an expert item for `field` would be seen; callers may skip building its message. */
+  seesExpert(field: FieldDef): boolean {
+    return this.skip === null || this.keep === null || this.keep[field.id] === 1;
+  }
+
   expert(severity: Severity, group: Group, message: string, offset: number, length: number, field?: FieldDef): void {
     const keep = this.keep;
     if (this.skip !== null && keep !== null) {

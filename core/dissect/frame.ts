@@ -100,8 +100,10 @@ export const frameProtocol = defineProtocol({
     const dir = (f.flags ?? 0) & 0x3;
     const st = ctx.state;
     if (!ctx.full) {
-      // No frame field wanted: only the capture-wide times the first pass records.
-      frameDelta(st, f);
+      // No frame field wanted: only the capture-wide times the first pass records (a pruned
+      // filter pass, which never sees a delta, only the first time: TCP and UDP times count from it).
+      if (ctx.skip === null) frameDelta(st, f);
+      else firstTime(st, f);
       ctx.leave();
       if (!ctx.callTable(WTAP_ENCAP_TABLE, f.linkType, 0, capLen)) ctx.data(0, capLen);
       return;
@@ -126,7 +128,7 @@ export const frameProtocol = defineProtocol({
     }
     ctx.value(FRAME.encapType, 0, 0, WTAP_ENCAP[f.linkType] ?? -1);
 
-    const deltaNs = frameDelta(st, f);
+    const deltaNs = ctx.skip === null || sink.wants(FRAME.timeDelta) || sink.wants(FRAME.timeDeltaDisplayed) ? frameDelta(st, f) : firstTime(st, f);
     if (sink.wants(FRAME.time)) ctx.value(FRAME.time, 0, 0, nanos(f.tsSec, f.tsNsec));
     if (sink.wants(FRAME.offsetShift)) ctx.value(FRAME.offsetShift, 0, 0, 0n);
     if (sink.wants(FRAME.timeEpoch)) ctx.value(FRAME.timeEpoch, 0, 0, nanos(f.tsSec, f.tsNsec));
@@ -159,16 +161,22 @@ export const frameProtocol = defineProtocol({
  * value, as tshark -2 does.
  */
 function frameDelta(st: CaptureState, f: FrameRecord): number {
-  if (st.firstSec < 0) {
-    st.firstSec = f.tsSec;
-    st.firstNsec = f.tsNsec;
-  }
+  firstTime(st, f);
   if (f.number <= st.lastFrameNumber) return st.deltaOf(f.number);
   const deltaNs = st.prevSec < 0 ? 0 : (f.tsSec - st.prevSec) * 1e9 + (f.tsNsec - st.prevNsec);
   st.recordDelta(f.number, deltaNs);
   st.prevSec = f.tsSec;
   st.prevNsec = f.tsNsec;
   return deltaNs;
+}
+
+/** Records the capture's first time; returns 0 (no delta kept). */
+function firstTime(st: CaptureState, f: FrameRecord): 0 {
+  if (st.firstSec < 0) {
+    st.firstSec = f.tsSec;
+    st.firstNsec = f.tsNsec;
+  }
+  return 0;
 }
 
 function nanos(sec: number, nsec: number): bigint {

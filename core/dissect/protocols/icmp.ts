@@ -352,7 +352,8 @@ function checksum(ctx: DissectContext, offset: number, end: number, verify: bool
   const full = ctx.full;
   if (full) ctx.value(F.checksum, offset + 2, 2, value);
   let status = 2;
-  if (verify) {
+  // Only the status item and the bad-checksum expert depend on the sum.
+  if (verify && (full || ctx.seesExpert(F.checksumBad))) {
     // The one's-complement sum over the whole message, checksum included, is zero when correct.
     const computed = internetChecksum(ctx.bytes, offset, end);
     if (computed === 0) {

@@ -77,6 +77,15 @@ const TCP_FLAG_FIELDS = new FieldGroup([
   F.flags, F.flagsRes, F.flagsAe, F.flagsCwr, F.flagsEce, F.flagsUrg, F.flagsAck, F.flagsPush, F.flagsReset, F.flagsSyn, F.flagsFin,
   F.flagsStr,
 ]);
+/** The fields of the experts the flags raise. */
+const FLAG_EXPERT_FIELDS = new FieldGroup([F.connectionRst, F.connectionSyn, F.connectionSynack, F.connectionFin, F.finActive, F.finPassive]);
+/** Every field the option walk (tcp-options.ts) adds, and the missing-MSS note after it. */
+const TCP_OPTION_FIELDS = new FieldGroup([
+  F.optEol, F.optNop, F.optMss, F.optWscale, F.optSackPerm, F.optSack, F.optTimestamp, F.optExperimental, F.optUnknown, F.optionKind,
+  F.optionLen, F.mssVal, F.wscaleShift, F.wscaleMultiplier, F.tsval, F.tsecr, F.expExid, F.expData, F.unknownPayload, F.sackLe, F.sackRe,
+  F.sackCount, F.dsackLe, F.dsackRe, F.dsack, F.nop4, F.nonZeroAfterEol, F.optionLenInvalid, F.mssPresent, F.wscaleShiftInvalid,
+  F.mssAbsent,
+]);
 const TCP_OTHER_FIELDS = new FieldGroup(Object.values(F).filter((f) => !TCP_FLAG_FIELDS.fields.includes(f)));
 
 /** Analysis flags whose segment is not handed to sub-dissectors (tshark 4.0's default). */
@@ -367,15 +376,19 @@ function dissectTcp(ctx: DissectContext, offset: number, end: number, data?: unk
     else ctx.ensure(optAt, hlen - TCP_HEADER_LEN);
     const optionsNode = tree ? (ctx.sink as TreeSink).lastNode : null;
     if (optionsNode) optionsNode.label = `Options: (${hlen - TCP_HEADER_LEN} bytes)`;
-    const scratch = st.options;
-    scratch.reset(syn, ackFlag, ack, ackFlag && rev && rev.baseSet ? rev.baseSeq : 0);
-    if (ctx.tree) ctx.enter();
-    dissectTcpOptions(ctx, optAt, offset + hlen, scratch, optionsNode);
-    if (syn && !scratch.sawMss) {
-      ctx.expert(Severity.note, Group.protocol, 'The SYN packet does not contain a MSS option', optAt, hlen - TCP_HEADER_LEN, F.mssAbsent);
+    // The walk reads only the option bytes just checked, so it cannot throw: a pass that sees
+    // none of its items, experts, Info or window scale (a pruned filter pass) skips it.
+    if (tree || cols || conv !== undefined || ctx.keepsExperts || ctx.wantsAnyOf(TCP_OPTION_FIELDS)) {
+      const scratch = st.options;
+      scratch.reset(syn, ackFlag, ack, ackFlag && rev && rev.baseSet ? rev.baseSeq : 0);
+      if (ctx.tree) ctx.enter();
+      dissectTcpOptions(ctx, optAt, offset + hlen, scratch, optionsNode);
+      if (syn && !scratch.sawMss) {
+        ctx.expert(Severity.note, Group.protocol, 'The SYN packet does not contain a MSS option', optAt, hlen - TCP_HEADER_LEN, F.mssAbsent);
+      }
+      if (ctx.tree) ctx.leave();
+      if (firstPass && conv && scratch.wscale >= 0) conv.flows[dir].winScale = scratch.wscale;
     }
-    if (ctx.tree) ctx.leave();
-    if (firstPass && conv && scratch.wscale >= 0) conv.flows[dir].winScale = scratch.wscale;
   }
 
   if (firstPass && conv) {
@@ -451,6 +464,8 @@ function addTimestamps(ctx: DissectContext, offset: number, conv: TcpConversatio
 /** The expert items addFlags raises, for a pass that wants no TCP field (so no flag items). */
 function flagExperts(ctx: DissectContext, at: number, flags: number, sport: number, dport: number, conv: TcpConversation | undefined, dir: number): void {
   if ((flags & (TH.rst | TH.syn | TH.fin)) === 0) return;
+  // A pruned filter pass that wants none of these fields skips the messages.
+  if (!ctx.keepsExperts && !ctx.wantsAnyOf(FLAG_EXPERT_FIELDS)) return;
   if (flags & TH.rst) ctx.expert(Severity.warning, Group.sequence, 'Connection reset (RST)', at, 2, F.connectionRst);
   if (flags & TH.syn) {
     if (flags & TH.ack) {
@@ -484,13 +499,15 @@ function addFlags(ctx: DissectContext, offset: number, flags: number, sport: num
   flagBit(ctx, F.flagsAck, at, flags);
   flagBit(ctx, F.flagsPush, at, flags);
   flagBit(ctx, F.flagsReset, at, flags);
-  if (flags & TH.rst) {
+  // A pruned filter pass that wants none of the experts' fields skips their messages.
+  const experts = ctx.keepsExperts || ctx.wantsAnyOf(FLAG_EXPERT_FIELDS);
+  if (flags & TH.rst && experts) {
     if (ctx.tree) ctx.enter();
     ctx.expert(Severity.warning, Group.sequence, 'Connection reset (RST)', at, 2, F.connectionRst);
     if (ctx.tree) ctx.leave();
   }
   flagBit(ctx, F.flagsSyn, at, flags);
-  if (flags & TH.syn) {
+  if (flags & TH.syn && experts) {
     if (ctx.tree) ctx.enter();
     if (flags & TH.ack) {
       ctx.expert(Severity.chat, Group.sequence, `Connection establish acknowledge (SYN+ACK): server port ${sport}`, at, 2, F.connectionSynack);
@@ -500,7 +517,7 @@ function addFlags(ctx: DissectContext, offset: number, flags: number, sport: num
     if (ctx.tree) ctx.leave();
   }
   flagBit(ctx, F.flagsFin, at, flags);
-  if (flags & TH.fin) {
+  if (flags & TH.fin && experts) {
     if (ctx.tree) ctx.enter();
     ctx.expert(Severity.chat, Group.sequence, 'Connection finish (FIN)', at, 2, F.connectionFin);
     if (ctx.tree) ctx.leave();
@@ -510,7 +527,7 @@ function addFlags(ctx: DissectContext, offset: number, flags: number, sport: num
     ctx.value(F.flagsStr, at, 2, letters);
     if (ctx.tree) ctx.label(`[TCP Flags: ${letters}]`);
   } else ctx.value(F.flagsStr, at, 2, null);
-  if (flags & TH.fin && conv) {
+  if (flags & TH.fin && conv && experts) {
     if (ctx.tree) ctx.enter();
     if (conv.closingInitiator === dir) {
       ctx.expert(Severity.note, Group.sequence, 'This frame initiates the connection closing', at, 2, F.finActive);
