@@ -84,6 +84,22 @@ describe('simulation store', () => {
     expect(new Set(simulation.output.map((l) => l.key)).size).toBe(MAX_OUTPUT_LINES);
   });
 
+  it('pauses a long run midway, and stays busy until the run has really stopped', async () => {
+    const simulation = await loadedMinimal();
+    await simulation.exec('web', 'ping -c 200000 -i 0.002 db');
+    const running = simulation.run(1_000_000_000_000);
+    await expect.poll(() => simulation.status.running).toBe(true);
+    expect(simulation.busy).toBe('Running');
+    await simulation.pause();
+    // The pause answered before the run did: the run's mark stays until it returns.
+    expect(simulation.busy).toBe('Running');
+    await running;
+    expect(simulation.busy).toBeNull();
+    expect(simulation.status.time).toBeGreaterThan(0);
+    expect(simulation.status.time).toBeLessThan(1_000_000_000_000);
+    await expect.poll(() => simulation.status.running).toBe(false);
+  });
+
   it('shows a refused command as an error line', async () => {
     const simulation = await loadedMinimal();
     await simulation.exec('ghost', 'hostname');

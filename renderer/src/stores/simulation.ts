@@ -88,14 +88,18 @@ export const useSimulationStore = defineStore('simulation', () => {
     output.value = next.length > MAX_OUTPUT_LINES ? next.slice(next.length - MAX_OUTPUT_LINES) : next;
   }
 
-  /** Runs one action at a time; a failure becomes `error`, a success clears it. */
-  async function act<T>(label: string, fn: (a: NonNullable<typeof api.value>) => Promise<T>): Promise<T | undefined> {
+  /**
+   * Calls the service; a failure becomes `error`, a success clears it. Exclusive actions (load,
+   * run, step) mark the store busy, which disables the controls that would start another; quick
+   * ones (pause, exec) may go in between, and must not clear the mark of the one running.
+   */
+  async function act<T>(label: string, fn: (a: NonNullable<typeof api.value>) => Promise<T>, exclusive = true): Promise<T | undefined> {
     const a = api.value;
     if (!a) {
       error.value = `${label}: not connected to the Underlay host.`;
       return undefined;
     }
-    busy.value = label;
+    if (exclusive) busy.value = label;
     try {
       const result = await fn(a);
       error.value = null;
@@ -104,7 +108,7 @@ export const useSimulationStore = defineStore('simulation', () => {
       error.value = describeCallError(label, e);
       return undefined;
     } finally {
-      busy.value = null;
+      if (exclusive) busy.value = null;
     }
   }
 
@@ -141,7 +145,7 @@ export const useSimulationStore = defineStore('simulation', () => {
   }
 
   async function pause(): Promise<void> {
-    await act('Pausing', (a) => a.pause());
+    await act('Pausing', (a) => a.pause(), false);
   }
 
   /** Back to time zero: the same document built again (and the same seed, so the same run). */
@@ -151,7 +155,7 @@ export const useSimulationStore = defineStore('simulation', () => {
 
   async function exec(instance: string, command: string): Promise<void> {
     append({ instance, pid: null, time: status.value.time, text: `$ ${command}`, kind: 'command' });
-    const r = await act('Running the command', (a) => a.exec(instance, command));
+    const r = await act('Running the command', (a) => a.exec(instance, command), false);
     if (r && !r.ok) append({ instance, pid: null, time: status.value.time, text: r.error, kind: 'error' });
   }
 
