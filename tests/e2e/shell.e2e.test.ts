@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostContract, type HostApi, type HostEvents } from '../../core/contract/host.ts';
+import { RpcClient } from '../../core/rpc/client.ts';
 import { createHost, type Host } from '../../main/host/host.ts';
+import { connectWsPort } from '../../main/rpc/ws-port.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -108,6 +111,22 @@ describe('the shell in Chromium, browser mode', () => {
     // While it was down, Chromium logged the refused attempts: expected here, not complaints.
     const refused = /^console: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/rpc\/[^']+' failed/;
     for (let i = complaints.length - 1; i >= 0; i--) if (refused.test(complaints[i])) complaints.splice(i, 1);
+  });
+
+  it('tells the user when the worker was restarted, and what came back', async () => {
+    // Another client of the same host asks for the restart (as the page's button does once the
+    // worker has failed); the page hears workerRestarted after the replay.
+    const { port } = await connectWsPort(`${server.origin.replace('http', 'ws')}/rpc/host?token=${server.token}`, { origin: server.origin });
+    const admin = new RpcClient<HostApi, HostEvents>(port, hostContract);
+    await admin.api.restartWorker();
+    admin.dispose();
+    const notice = page.getByTestId('notice');
+    await notice.waitFor({ timeout: 30_000 });
+    const frames = await text('frame-count');
+    expect(await notice.innerText()).toContain(`It was restarted on request (restart asked for by the user). The topology was reloaded and the run replayed to 3 s (${frames} frames).`);
+    await page.getByRole('button', { name: 'Dismiss: The simulation was restarted' }).click();
+    await notice.waitFor({ state: 'detached' });
+    expect(await text('virtual-time')).toBe('3 s');
   });
 
   it('saves the topology into the workspace with its history', async () => {
