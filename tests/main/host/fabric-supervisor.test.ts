@@ -1,7 +1,7 @@
 /**
  * Crash recovery: the supervisor notices a worker that exits, starts a new one, reloads the
- * topology, replays the run, and announces it on the host contract; a restart the user asks for
- * replays the same way (the hang case is fabric-hang.test.ts).
+ * topology, replays the run, and announces it on the host contract (the hang case is
+ * fabric-hang.test.ts, a restart the user asks for fabric-restart.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerRestarted, WorkerStatus } from '../../../core/contract/host.ts';
@@ -43,25 +43,5 @@ describe('worker supervision', () => {
     // And it goes on from there: pids continue where the old worker's did.
     expect(await renderer.api.exec('db', 'ping -c 1 web')).toEqual({ ok: true, pid: 2 });
     host.dispose();
-  });
-
-  it('a user-requested restart replays too, and calls made meanwhile wait for the new worker', async () => {
-    chain = await startChain();
-    await populate(chain);
-    // A run cancelled half-way still moved time: the journal keeps where it got to.
-    await chain.renderer.api.exec('web', 'ping -c 100000 -i 0.001 db');
-    const controller = new AbortController();
-    const cancelled = chain.renderer.withOptions({ signal: controller.signal }).run();
-    await new Promise((r) => setTimeout(r, 150));
-    controller.abort();
-    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
-    const reached = await chain.renderer.api.now();
-    expect(reached).toBeGreaterThan(3_000_000_000);
-    const before = { total: (await chain.renderer.api.capturePage(0, 0)).total };
-    const restarting = chain.supervisor.restart('requested', 'test');
-    const during = chain.renderer.api.now();
-    expect((await restarting).state).toBe('ready');
-    expect(await during).toBe(reached);
-    expect((await chain.renderer.api.capturePage(0, 0)).total).toBe(before.total);
   });
 });
