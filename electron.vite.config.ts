@@ -11,8 +11,15 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
+import type { Rollup } from 'vite';
 
 const root = import.meta.dirname;
+
+/** Rollup's notes on comments in dependencies (zod's PURE annotations) are noise to us: keep the rest. */
+function onwarn(warning: Rollup.RollupLog, warn: (w: Rollup.RollupLog) => void): void {
+  if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+  warn(warning);
+}
 
 export default defineConfig({
   main: {
@@ -25,6 +32,7 @@ export default defineConfig({
           'fabric-worker': resolve(root, 'main/host/fabric-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+        onwarn,
       },
     },
   },
@@ -47,7 +55,7 @@ export default defineConfig({
       emptyOutDir: true,
       // Nothing inlined as data: URLs or inline styles: the page runs under a strict CSP.
       assetsInlineLimit: 0,
-      rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html') }, onwarn },
     },
   },
 });
