@@ -10,7 +10,7 @@ export interface PcapOptions {
   readonly resolution?: 'ns' | 'us';
   /** Default 'little'. */
   readonly byteOrder?: 'little' | 'big';
-  /** Size of the reusable output buffer (default 1 MiB); a larger record grows it. */
+  /** Size of the reusable output buffer (default 256 KiB, cache-sized as PcapngWriter's); a larger record grows it. */
   readonly chunkSize?: number;
 }
 
@@ -37,7 +37,7 @@ export class PcapWriter {
     this.snapLen = options.snapLen ?? PCAP_DEFAULT_SNAPLEN;
     if (!(this.snapLen >= 1 && this.snapLen <= 0xffffffff)) throw new RangeError(`pcap: snap length ${this.snapLen} (must be 1 to 2^32-1)`);
     if (!(options.linkType >= 0 && options.linkType <= 0xffff)) throw new RangeError(`pcap: bad link type ${options.linkType}`);
-    this.buf = new Uint8Array(Math.max(4096, options.chunkSize ?? 1 << 20));
+    this.buf = new Uint8Array(Math.max(4096, options.chunkSize ?? 256 * 1024));
     this.dv = new DataView(this.buf.buffer);
     const dv = this.dv;
     const le = this.le;
