@@ -49,7 +49,8 @@ export class PageLink implements Disposable {
       message,
       ports: event.ports.length,
       frameUrl: frame?.url,
-      topFrame: frame !== null && frame === this.contents.mainFrame,
+      // The top frame is the one without a parent (an iframe's request comes from its own frame).
+      topFrame: frame !== null && frame.parent === null,
       origin: this.origin,
     });
     if (!decision.ok) {

@@ -4,6 +4,7 @@
  * dropped file or a clicked link would otherwise replace the app with arbitrary content), may not
  * open windows, and gets no permission (camera, notifications, clipboard-read …): the lab needs none.
  */
+import type { WebPreferences } from 'electron';
 
 /** The scheme and host the bundle is served under (app-protocol.ts); a standard, secure scheme. */
 export const APP_SCHEME = 'app';
@@ -64,7 +65,7 @@ export function allowPermission(_permission: string): boolean {
  * in Chromium's sandbox, in its own JavaScript world separate from the preload's, with web
  * security on and no remote module, spellchecker downloads or devtools in packaged builds.
  */
-export function secureWebPreferences(preload: string, packaged: boolean) {
+export function secureWebPreferences(preload: string, packaged: boolean): WebPreferences {
   return {
     preload,
     contextIsolation: true,
@@ -80,5 +81,5 @@ export function secureWebPreferences(preload: string, packaged: boolean) {
     spellcheck: false,
     devTools: !packaged,
     safeDialogs: true,
-  } as const;
+  };
 }

@@ -60,7 +60,7 @@ function asPortMain(port: MessagePort) {
   };
 }
 
-function connectFromPage(contract: unknown, frame: { url: string } = window.webContents.mainFrame) {
+function connectFromPage(contract: unknown, frame: { url: string; parent: unknown } = window.webContents.mainFrame) {
   const { port1, port2 } = new MessageChannel();
   const contents = window.webContents;
   fake.ipcMain.emit('underlay:connect', { sender: contents, senderFrame: frame, ports: [asPortMain(port1)] }, { contract });
@@ -139,7 +139,7 @@ describe('after ready', () => {
   it('refuses connect requests from a subframe, another origin or for an unknown contract, closing the port', async () => {
     const closed = (port: MessagePort) => new Promise<void>((resolve) => port.once('close', () => resolve()));
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    await closed(connectFromPage('simulation', { url: 'app://underlay/index.html' }));
+    await closed(connectFromPage('simulation', { url: 'app://underlay/index.html', parent: window.webContents.mainFrame }));
     await closed(connectFromPage('shell'));
     const mainFrame = window.webContents.mainFrame;
     mainFrame.url = 'https://example.com/';

@@ -95,7 +95,7 @@ export const app = new FakeApp();
 
 export class FakeWebContents extends EventEmitter {
   readonly sent: { channel: string; args: unknown[] }[] = [];
-  readonly mainFrame = { url: 'app://underlay/index.html' };
+  readonly mainFrame = { url: 'app://underlay/index.html', parent: null };
   windowOpenHandler: (() => unknown) | undefined;
   destroyed = false;
   send(channel: string, ...args: unknown[]) {
