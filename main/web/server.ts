@@ -136,7 +136,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const hostPart = [...hosts][0];
   policy = { token, hosts, port };
   const origin = `http://${hostPart}`;
-  csp = contentSecurityPolicy({ connect: [`ws://${hostPart}`] });
+  // Every name the page may be opened under: a page opened as localhost:PORT connects there.
+  csp = contentSecurityPolicy({ connect: [...hosts].map((h) => `ws://${h}`) });
 
   return {
     url: `${origin}/?token=${token}`,

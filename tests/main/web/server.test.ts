@@ -57,7 +57,7 @@ describe('HTTP', () => {
     const csp = String(reply.headers['content-security-policy']);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self';");
-    expect(csp).toContain(`connect-src 'self' ${wsBase}`);
+    expect(csp).toContain(`connect-src 'self' ${wsBase} ws://localhost:${server.port};`);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
     expect(String(reply.headers['set-cookie'])).toBe(`underlay-token-${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`);
