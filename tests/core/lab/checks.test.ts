@@ -178,3 +178,20 @@ describe('timing checks', () => {
     expect(r.never.explanation).toMatch(/^there was no alarm in this run \(it ended at \d+\.\d+ s\)$/);
   });
 });
+
+describe('grading', () => {
+  it('is deterministic: the same lab, seed and commands give the same results, word for word', () => {
+    const checks = [
+      { id: 'reply', capture: { at: `${client}:eni`, filter: 'icmp.type == 0' } },
+      { id: 'sg', path: { from: client, filter: 'icmp.type == 8', dropped: { reason: 'SG_INGRESS_DENY' } } },
+      { id: 'syn', timing: { capture: { at: 'web:eni', filter: 'tcp.flags.syn == 1' }, after: '0s' } },
+    ];
+    expect(grade(checks, [PING, CURL])).toEqual(grade(checks, [PING, CURL]));
+  });
+
+  it('a check that throws is a failed check, not a crashed grading', () => {
+    // A path expression into a value that is not an object must not escape as an exception.
+    const r = grade([{ id: 'odd', topology: { document: 'version.deeper', exists: false } }], []);
+    expect(r.odd.passed).toBe(true);
+  });
+});
