@@ -45,7 +45,7 @@ const options = (() => {
     return parseStartArgs([]);
   }
 })();
-const workspaceDir = options.workspace ?? defaultWorkspaceDir({ platform: process.platform, env: process.env, home: app.getPath('home') });
+const workspaceDir = options.workspace ? resolve(options.workspace) : defaultWorkspaceDir({ platform: process.platform, env: process.env, home: app.getPath('home') });
 /** Files to open once the host is up: the command line's, then the OS's open-file events (macOS). */
 const toOpen: string[] = openableFiles(options.files).map((f) => resolve(f));
 let actions: FileActions | undefined;
