@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostContract, type HostApi, type HostEvents } from '../../core/contract/host.ts';
+import { hostContract } from '../../core/contract/host.ts';
+import type { Contract } from '../../core/contract/spec.ts';
+import { workspaceContract } from '../../core/contract/workspace.ts';
 import { RpcClient } from '../../core/rpc/client.ts';
 import { createHost, type Host } from '../../main/host/host.ts';
 import { connectWsPort } from '../../main/rpc/ws-port.ts';
@@ -57,6 +59,12 @@ afterAll(async () => {
 });
 
 const text = (testId: string) => page.getByTestId(testId).innerText();
+
+/** A client of the same server beside the page (same token and Origin), to check or poke the host. */
+async function sideClient<Api, Events>(contract: Contract<Api, Events>): Promise<RpcClient<Api, Events>> {
+  const { port } = await connectWsPort(`${server.origin.replace('http', 'ws')}/rpc/${contract.name}?token=${server.token}`, { origin: server.origin });
+  return new RpcClient(port, contract);
+}
 
 describe('the shell in Chromium, browser mode', () => {
   it('connects with the token from its URL', async () => {
@@ -116,8 +124,7 @@ describe('the shell in Chromium, browser mode', () => {
   it('tells the user when the worker was restarted, and what came back', async () => {
     // Another client of the same host asks for the restart (as the page's button does once the
     // worker has failed); the page hears workerRestarted after the replay.
-    const { port } = await connectWsPort(`${server.origin.replace('http', 'ws')}/rpc/host?token=${server.token}`, { origin: server.origin });
-    const admin = new RpcClient<HostApi, HostEvents>(port, hostContract);
+    const admin = await sideClient(hostContract);
     await admin.api.restartWorker();
     admin.dispose();
     const notice = page.getByTestId('notice');
@@ -139,6 +146,22 @@ describe('the shell in Chromium, browser mode', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(artifacts, 'shell-dark.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('keeps unsaved edits through a reload, as a draft offered when the topology is opened', async () => {
+    const editor = page.getByLabel('Topology document (YAML or JSON)');
+    await editor.fill(`${await editor.inputValue()}# edited, not saved\n`);
+    // The page autosaves after a quiet moment; ask the workspace, as a second client would.
+    const workspace = await sideClient(workspaceContract);
+    await expect.poll(async () => (await workspace.api.getDraft(1))?.text.endsWith('# edited, not saved\n'), { timeout: 10_000 }).toBe(true);
+    workspace.dispose();
+    await page.reload();
+    await expect.poll(() => text('connection-label'), { timeout: 20_000 }).toBe('Connected');
+    await page.getByRole('button', { name: 'Open minimal' }).first().click();
+    await page.getByTestId('draft-offer').waitFor();
+    await page.getByRole('button', { name: 'Restore them' }).click();
+    expect(await editor.inputValue()).toContain('# edited, not saved');
+    expect(await text('document-title')).toBe('minimal (r1) — edited');
   });
 
   it('ran without a page error, CSP violation or failed request', () => {

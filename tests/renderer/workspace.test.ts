@@ -2,9 +2,9 @@
 /** The workspace store: examples, files, saved topologies with history, over the workspace contract. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { useConnectionStore } from '../../renderer/src/stores/connection.ts';
-import { useWorkspaceStore } from '../../renderer/src/stores/workspace.ts';
+import { DRAFT_DELAY_MS, useWorkspaceStore } from '../../renderer/src/stores/workspace.ts';
 import type { Harness } from './support/harness.ts';
-import { connected } from './support/mount.ts';
+import { connected, settle } from './support/mount.ts';
 import { minimalYaml } from './support/topologies.ts';
 
 let harness: Harness | undefined;
@@ -58,5 +58,45 @@ describe('workspace store', () => {
     const workspace = useWorkspaceStore(second.pinia);
     await expect.poll(() => workspace.sorted.map((t) => t.name)).toEqual(['first']);
     useConnectionStore(second.pinia).stop();
+  });
+
+  it('autosaves unsaved edits as a draft and offers them back to the next page', async () => {
+    ({ harness } = await connected());
+    const first = useWorkspaceStore();
+    first.text = 'version: 1\n# typed, never saved\n';
+    await settle(DRAFT_DELAY_MS + 100);
+    useConnectionStore().stop();
+    // The window was closed; a new one opens on the same host.
+    const second = await connected({ harness });
+    const workspace = useWorkspaceStore(second.pinia);
+    await expect.poll(() => workspace.draftOffer?.text).toBe('version: 1\n# typed, never saved\n');
+    workspace.restoreDraft();
+    expect(workspace.text).toBe('version: 1\n# typed, never saved\n');
+    expect(workspace.draftOffer).toBeNull();
+  });
+
+  it('offers a saved topology its newer draft, and discarding it drops it at the host', async () => {
+    ({ harness } = await connected());
+    const workspace = useWorkspaceStore();
+    workspace.text = minimalYaml;
+    await workspace.save('kept');
+    workspace.text = `${minimalYaml}# draft\n`;
+    await settle(DRAFT_DELAY_MS + 100);
+    expect(workspace.sorted[0].hasDraft).toBe(false); // the list was fetched before the draft
+    await workspace.refresh();
+    expect(workspace.sorted[0].hasDraft).toBe(true);
+    workspace.newDocument();
+    await workspace.openSaved(1);
+    expect(workspace.text).toBe(minimalYaml);
+    expect(workspace.draftOffer?.text).toBe(`${minimalYaml}# draft\n`);
+    await workspace.discardDraft();
+    await workspace.refresh();
+    expect(workspace.sorted[0].hasDraft).toBe(false);
+    // Saving drops the draft too, and no late autosave brings it back.
+    workspace.text = `${minimalYaml}# again\n`;
+    await workspace.save('kept');
+    await settle(DRAFT_DELAY_MS + 100);
+    await workspace.refresh();
+    expect(workspace.sorted[0]).toMatchObject({ revision: 2, hasDraft: false });
   });
 });

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { Disposable } from '../../../core/base/event.ts';
-import type { TopologyRevisionInfo, TopologySummary } from '../../../core/contract/workspace.ts';
+import type { TopologyDraft, TopologyRevisionInfo, TopologySummary } from '../../../core/contract/workspace.ts';
 import { describeCallError } from '../rpc/describe-error.ts';
 import { examples } from '../workspace/examples.ts';
 import { useConnectionStore } from './connection.ts';
@@ -20,6 +20,9 @@ export interface OpenDocument {
   /** Where it came from, for the title. */
   readonly origin: 'new' | 'example' | 'file' | 'workspace';
 }
+
+/** Quiet time after the last keystroke before the draft is sent (the host debounces the disk write too). */
+export const DRAFT_DELAY_MS = 800;
 
 /** How many topologies "Recent" shows. */
 const RECENT_COUNT = 5;
@@ -39,6 +42,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const error = ref<string | null>(null);
   /** Bumped by File ▸ Save As…: the save form takes focus for a new name. */
   const saveAsRequests = ref(0);
+  /** An autosaved draft newer than what is open, offered for restoring. */
+  const draftOffer = shallowRef<TopologyDraft | null>(null);
 
   const dirty = computed(() => text.value !== savedText.value);
   const recent = computed(() => [...topologies.value].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, RECENT_COUNT));
@@ -54,6 +59,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       if (!client) return;
       subscriptions = [client.events.topologiesChanged(() => void refresh())];
       void refresh();
+      // Edits of a document never saved live in the "new topology" draft: offer them back.
+      if (document.value.id === null && !dirty.value) void offerDraft(null, 0);
     },
     // Immediately too: a store created after the connection came up must not miss it.
     { immediate: true },
@@ -86,9 +93,55 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   }
 
   function replace(next: OpenDocument, body: string): void {
+    cancelDraft();
+    draftOffer.value = null;
     document.value = next;
     text.value = body;
     savedText.value = body;
+  }
+
+  // Autosave: unsaved edits go to the workspace as the document's draft, so closing the window or
+  // a crash loses nothing (DESIGN.md §7).
+  let draftTimer: ReturnType<typeof setTimeout> | null = null;
+  watch(text, () => {
+    cancelDraft();
+    if (!dirty.value) return;
+    draftTimer = setTimeout(() => {
+      draftTimer = null;
+      const a = api.value;
+      // Quietly: a draft that could not be sent is sent with the next keystroke.
+      if (a) a.saveDraft(document.value.id, text.value).catch(() => {});
+    }, DRAFT_DELAY_MS);
+  });
+
+  function cancelDraft(): void {
+    if (draftTimer !== null) clearTimeout(draftTimer);
+    draftTimer = null;
+  }
+
+  /** Offers the draft of `id` if it is newer than `savedAt` and differs from what is open. */
+  async function offerDraft(id: number | null, savedAt: number): Promise<void> {
+    const a = api.value;
+    if (!a) return;
+    try {
+      const d = await a.getDraft(id);
+      if (d && d.savedAt >= savedAt && d.text !== text.value && document.value.id === id) draftOffer.value = d;
+    } catch {
+      // No draft to offer is the ordinary case; a failing call changes nothing the user sees.
+    }
+  }
+
+  function restoreDraft(): void {
+    const d = draftOffer.value;
+    if (!d) return;
+    draftOffer.value = null;
+    text.value = d.text;
+  }
+
+  async function discardDraft(): Promise<void> {
+    const d = draftOffer.value;
+    draftOffer.value = null;
+    if (d) await act('Discarding the draft', (a) => a.discardDraft(d.topologyId));
   }
 
   function newDocument(): void {
@@ -119,6 +172,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       if (!doc) return false;
       replace({ id: doc.id, name: doc.name, revision: doc.revision, origin: 'workspace' }, doc.text);
       history.value = await a.topologyHistory(doc.id);
+      if (revision === undefined) await offerDraft(doc.id, doc.savedAt);
       return true;
     });
     return ok ?? false;
@@ -137,6 +191,9 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     const ok = await act('Saving the topology', async (a) => {
       const id = asNew ? undefined : (document.value.id ?? undefined);
       const saved = await a.saveTopology({ ...(id !== undefined ? { id } : {}), name, text: body, ...(message ? { message } : {}) });
+      // Saving drops the host's draft; a pending one must not bring it back.
+      cancelDraft();
+      draftOffer.value = null;
       document.value = { id: saved.id, name: saved.name, revision: saved.revision, origin: 'workspace' };
       savedText.value = body;
       [topologies.value, history.value] = await Promise.all([a.listTopologies(), a.topologyHistory(saved.id)]);
@@ -146,7 +203,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   }
 
   return {
-    document, text, dirty, topologies, sorted, recent, history, busy, error, examples, saveAsRequests,
-    refresh, newDocument, openExample, openFile, openSaved, save, requestSaveAs,
+    document, text, dirty, topologies, sorted, recent, history, busy, error, examples, saveAsRequests, draftOffer,
+    refresh, newDocument, openExample, openFile, openSaved, save, requestSaveAs, restoreDraft, discardDraft,
   };
 });

@@ -1,6 +1,6 @@
 /**
- * An in-memory workspace service for the renderer's tests: topologies with revisions, the part of
- * the workspace contract the shell uses. Every other method answers UNAVAILABLE, so a test that
+ * An in-memory workspace service for the renderer's tests: topologies with revisions and drafts,
+ * the part of the workspace contract the shell uses. Every other method answers UNAVAILABLE, so a test that
  * strays off that part fails loudly instead of getting made-up data.
  */
 import { Emitter } from '../../../core/base/event.ts';
@@ -18,12 +18,13 @@ export interface WorkspaceDouble {
 export function workspaceDouble(clock: () => number = () => 1_700_000_000_000): WorkspaceDouble {
   const revisions = new Map<number, { name: string; docs: (TopologyDocument & { message: string | null })[] }>();
   const topologiesChanged = new Emitter<{ readonly id: number }>();
+  const drafts = new Map<number | null, { text: string; savedAt: number }>();
   let nextId = 1;
 
   const summary = (id: number): TopologySummary => {
     const t = revisions.get(id)!;
     const last = t.docs[t.docs.length - 1];
-    return { id, name: t.name, revision: last.revision, updatedAt: last.savedAt, hasDraft: false };
+    return { id, name: t.name, revision: last.revision, updatedAt: last.savedAt, hasDraft: drafts.has(id) };
   };
 
   const unavailable = Object.fromEntries(
@@ -44,8 +45,19 @@ export function workspaceDouble(clock: () => number = () => 1_700_000_000_000): 
       t.name = input.name;
       t.docs.push({ id, name: input.name, revision: t.docs.length + 1, text: input.text, savedAt: clock(), message: input.message ?? null });
       revisions.set(id, t);
+      drafts.delete(input.id ?? null);
       topologiesChanged.fire({ id });
       return summary(id);
+    },
+    saveDraft(topologyId: number | null, text: string) {
+      drafts.set(topologyId, { text, savedAt: clock() });
+    },
+    getDraft(topologyId: number | null) {
+      const d = drafts.get(topologyId);
+      return d ? { topologyId, ...d } : null;
+    },
+    discardDraft(topologyId: number | null) {
+      drafts.delete(topologyId);
     },
     topologyHistory(id: number): TopologyRevisionInfo[] {
       const t = revisions.get(id);
