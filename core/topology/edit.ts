@@ -6,7 +6,7 @@
  * The YAML printer normalises spacing on the first print (one space before a trailing comment,
  * consistent indentation); from then on an edit changes only the text it edits.
  */
-import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import { err, ok, type Result } from '../base/result.ts';
 import { formatPath, type DocPath } from './diagnostics.ts';
 
@@ -18,14 +18,22 @@ export type TopologyChange =
   /** Insert into the list at `path` before `index` (index = length appends). */
   | { readonly op: 'insert'; readonly path: DocPath; readonly index: number; readonly value: unknown }
   /** Rename the map key at `path` in place (its comments and position stay). */
-  | { readonly op: 'rename'; readonly path: DocPath; readonly to: string };
+  | { readonly op: 'rename'; readonly path: DocPath; readonly to: string }
+  /**
+   * Put back what a delete removed, at its old position: `entry` is the removed map entry (a YAML
+   * Pair, whose key carries the comment above it) or list item. Undo needs it, since a plain `set`
+   * would append at the end and lose the comment above the entry; `path` names the entry itself.
+   */
+  | { readonly op: 'restore'; readonly path: DocPath; readonly index: number; readonly entry: Pair | Node };
 
 export function applyChange(tree: Document, change: TopologyChange): Result<void, string> {
   const where = formatPath(change.path);
   switch (change.op) {
     case 'set':
       if (change.path.length === 0) return err('cannot replace the whole document');
-      tree.setIn(change.path, tree.createNode(change.value));
+      if (!fillEmptyParents(tree, change.path)) return err(`${where} is inside a value that is not a mapping or list`);
+      // A YAML node (from undo) goes in as it is, with its comments; createNode returns it unchanged.
+      tree.setIn(change.path, isNode(change.value) ? change.value : tree.createNode(change.value));
       return ok(undefined);
     case 'delete':
       if (!tree.hasIn(change.path)) return err(`nothing at ${where}`);
@@ -48,7 +56,42 @@ export function applyChange(tree: Document, change: TopologyChange): Result<void
       pair.key.value = change.to;
       return ok(undefined);
     }
+    case 'restore': {
+      const parent = change.path.length > 1 ? tree.getIn(change.path.slice(0, -1), true) : tree.contents;
+      const at = Math.min(Math.max(0, change.index), isMap(parent) || isSeq(parent) ? parent.items.length : 0);
+      if (isMap(parent) && isPair(change.entry)) {
+        if (tree.hasIn(change.path)) return err(`${where} already exists`);
+        parent.items.splice(at, 0, change.entry);
+        return ok(undefined);
+      }
+      if (isSeq(parent) && isNode(change.entry)) {
+        parent.items.splice(at, 0, change.entry);
+        return ok(undefined);
+      }
+      return err(`cannot put an entry back at ${where}`);
+    }
   }
+}
+
+/**
+ * `web:` (an empty entry, a null scalar) along the path of a set becomes an empty mapping, so
+ * setting `instances.web.subnet` works on `web:` as on `web: {}`. False when a non-empty scalar
+ * is in the way (the YAML library would throw).
+ */
+function fillEmptyParents(tree: Document, path: DocPath): boolean {
+  for (let i = 1; i < path.length; i++) {
+    const prefix = path.slice(0, i);
+    const node = tree.getIn(prefix, true);
+    if (node === undefined) return true;
+    if (isScalar(node)) {
+      if (node.value !== null && node.value !== undefined) return false;
+      const map = tree.createNode({});
+      // Keep the trailing comment of `web:   # note` on the new mapping.
+      map.comment = node.comment;
+      tree.setIn(prefix, map);
+    }
+  }
+  return true;
 }
 
 /** Apply changes in order; stops at the first that cannot apply and says which. */

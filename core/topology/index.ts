@@ -17,3 +17,4 @@ export type * from './resolved.ts';
 export { NACL_FINAL_RULE, PROTOCOL_NUMBERS } from './resolved.ts';
 export type { SourceFormat } from './source/parse-source.ts';
 export { applyChange, applyChanges, type TopologyChange } from './edit.ts';
+export { EditHistory, applyTracked, invertChange, HISTORY_LIMIT, type HistoryEntry } from './history.ts';
