@@ -103,6 +103,11 @@ describe('the app shell', () => {
     expect(rows[0]).toEqual(['1', '0.000000000', '02:00:00:00:00:01', 'Broadcast', 'ARP', '42', 'Who has 10.0.1.1? Tell 10.0.1.4']);
     expect(rows.some((r) => r[4] === 'ICMP' && r[2] === '10.0.1.4' && r[3] === '10.0.1.5' && r[6].startsWith('Echo (ping) request'))).toBe(true);
 
+    // Time only moves forward: an earlier target is refused in place, before any call.
+    await w.get('input[aria-label="Run until, in seconds of virtual time"]').setValue('1');
+    expect(w.get('[data-testid="run-target-problem"]').text()).toBe('Virtual time is already at 2 s: choose a later time.');
+    expect(button(w, 'Run').attributes('disabled')).toBeDefined();
+
     // Step moves time on; reset goes back to zero and empties the list.
     await button(w, 'Step').trigger('click');
     await until(w, () => button(w, 'Reset').attributes('disabled') === undefined);
