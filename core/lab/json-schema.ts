@@ -1,6 +1,6 @@
 /**
  * The published lab JSON Schema (resources/schema/lab.schema.json), generated from the zod schema
- * so the two cannot drift: `npm run gen:schema` writes it, tests/core/lab/json-schema.test.ts
+ * so the two cannot drift: `npm run gen:schema` (scripts/gen-schema.ts) writes it, tests/core/lab/json-schema.test.ts
  * compares the committed file. Lab authors' editors use it for completion and inline checks.
  */
 import { z } from '../topology/schema/zod.ts';

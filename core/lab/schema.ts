@@ -43,7 +43,7 @@ export const actionSchema = z.strictObject({
     name: z.string().max(63).optional().describe('The peering, by name.'),
     vpcs: z.tuple([z.string().max(63), z.string().max(63)]).optional().describe('Or: whichever peering joins these two VPCs (none: nothing happens).'),
     active: z.boolean(),
-  }).optional()
+  }).refine((p) => (p.name === undefined) !== (p.vpcs === undefined), 'a peering action names the peering ("name") or its two VPCs ("vpcs"), not both').optional()
     .describe('Activate or deactivate a peering in the mapping service (caches learn at the next push).'),
 }).superRefine((a, ctx) => exactlyOne(a, ['exec', 'move', 'link', 'compromise', 'peering'], 'an action', ctx));
 

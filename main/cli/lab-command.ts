@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { formatSeconds } from '../../core/service/duration.ts';
 import { formatDiagnostic } from '../../core/topology/diagnostics.ts';
 import { formatLabDiagnostic, formatLogEntry, type LabFiles, type LabInstance, loadLab, runLab } from '../../core/lab/index.ts';
-import { whatWasDropped } from '../../core/lab/explain.ts';
+import { describeDrop, dropGroups } from '../../core/lab/explain.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Output } from './output.ts';
 
@@ -148,7 +148,12 @@ function run(instance: LabInstance, out: Output, err: Output): number {
   const result = runLab(instance);
   if (!result.ok) return badRun(instance.topologyFile, result, err);
   for (const e of result.timeline.log) out.line(formatLogEntry(e));
-  out.line(`\nrun ended at ${formatSeconds(result.timeline.endedAt)} s; ${whatWasDropped(result.evidence)}`);
+  out.line(`\nrun ended at ${formatSeconds(result.timeline.endedAt)} s`);
+  const drops = dropGroups(result.evidence);
+  if (drops.length === 0) out.line('no packet was dropped in this run');
+  for (const g of drops) out.line(`- ${describeDrop(result.evidence, g)}`);
+  const alarms = result.evidence.fabric.mapping.alarms();
+  if (alarms.length > 0) out.line(`mapping-service alarms: ${alarms.length} (${[...new Set(alarms.map((a) => `${a.reason} on ${a.host}`))].join(', ')})`);
   return 0;
 }
 

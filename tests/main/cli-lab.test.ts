@@ -80,7 +80,10 @@ describe('underlay lab', () => {
     const r = await underlay(['run', '07-host-cache-move']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\[1\.050000000\] move server from host-b to host-c$/m);
-    expect(r.stdout).toMatch(/^run ended at 1\.050000000 s; no packet was dropped in this run$/m);
+    expect(r.stdout).toMatch(/^run ended at 1\.050000000 s\nno packet was dropped in this run$/m);
+    const spoof = await underlay(['run', '03-spoofing']);
+    expect(spoof.stdout).toMatch(/^- 2 packets \(the first: ICMP Echo \(ping\) request .*\) were dropped at the Nitro card of host-b \(its underlay port\) with MAPPING_SPOOFED_SOURCE/m);
+    expect(spoof.stdout).toMatch(/^mapping-service alarms: 2 \(MAPPING_SPOOFED_SOURCE on host-b\)$/m);
   });
 
   it('bad input exits 2 with a message', async () => {

@@ -14,7 +14,7 @@ const minimal = {
 };
 
 describe('resources/schema/lab.schema.json', () => {
-  it('is up to date (run `npx tsx scripts/gen-lab-schema.ts` after changing core/lab/schema.ts)', () => {
+  it('is up to date (run `npm run gen:schema` after changing core/lab/schema.ts)', () => {
     expect(readFileSync(join(root, 'resources/schema/lab.schema.json'), 'utf8')).toBe(labJsonSchemaText());
   });
 
