@@ -67,3 +67,33 @@ describe('the shipped labs', () => {
     });
   });
 });
+
+describe('different-but-correct answers pass', () => {
+  const attempt = (id: string, edit: (topology: string) => string, execs: string[]) => {
+    const loaded = loadLab(folder(id), { seed: 11 });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    const solution = loaded.instance.solution!.topologyText ?? loaded.instance.topologyText;
+    const r = runLab(loaded.instance, { topologyText: edit(solution), execs });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    return r.results.filter((c) => !c.passed).map((c) => `${c.id}: ${c.explanation}`);
+  };
+
+  it('05: a narrower ephemeral range under another rule number', () => {
+    const failed = attempt('05-sg-vs-nacl', (t) => t.replace(/- \{ rule: 100, action: allow, protocol: tcp, ports: 1024-65535, (cidr: [^}]*)\}/, '- { rule: 200, action: allow, protocol: tcp, ports: 32768-65535, $1}'), ['{{client}}: curl -s -m 3 http://server/']);
+    expect(failed).toEqual([]);
+  });
+
+  it('04: one wide route per side instead of the exact CIDR, and a peering of another name', () => {
+    const failed = attempt('04-vpc-peering', (t) => t.replaceAll('app-shared', 'link-1').replace(/destination: 10\.\d+\.0\.0\/16, target: peering/g, 'destination: 10.0.0.0/8, target: peering'),
+      ['app-vm: ping -c 1 shared-vm', 'legacy-vm: ping -c 1 -W 1 shared-vm.invalid', 'legacy-vm: ping -c 1 -W 1 10.{{b}}.1.50']);
+    expect(failed).toEqual([]);
+  });
+
+  it('07: a faster ping passes as long as it outlasts the next push; one that stops before it does not', () => {
+    expect(attempt('07-host-cache-move', (t) => t, ['{{client}}: ping -c 60 -i 0.05 -W 1 server'])).toEqual([]);
+    const short = attempt('07-host-cache-move', (t) => t, ['{{client}}: ping -c 36 -i 0.05 -W 1 server']);
+    // The run ends with the ping, before the 2 s push: the cache is still stale too.
+    expect(short.map((f) => f.split(':')[0])).toEqual(['replies-resumed', 'new-path', 'cache-updated', 'constant-work']);
+    expect(short[1]).toMatch(/it got as far as encapsulate@host-a:eth0 but not to decapsulate@host-c:eth0/);
+  });
+});
