@@ -13,7 +13,7 @@
  * unexpected exception (an application bug) is caught, counted as `drops.error` and kept in
  * `lastError`; tests assert that it stays zero.
  */
-import { BROADCAST_MAC, type Cidr, cidrContains, type Ipv4, type Mac, prefixMask, readIpv4, readMac, writeIpv4, writeMac } from '../../base/addr.ts';
+import { BROADCAST_MAC, type Cidr, type Ipv4, type Mac, prefixMask, readIpv4, readMac, writeIpv4, writeMac } from '../../base/addr.ts';
 import { finishChecksum, internetChecksum } from '../../base/checksum.ts';
 import { type Disposable } from '../../base/event.ts';
 import type { Rng } from '../../base/rng.ts';
@@ -192,6 +192,9 @@ export class Guest implements PortReceiver, ArpHost, ReassemblyHost {
   private nextIcmpIdent: number;
   private ident: number;
   private readonly broadcast: Ipv4;
+  /** The subnet as int32 mask and base, for the per-packet next-hop choice. */
+  private readonly subnetMask: number;
+  private readonly subnetBase: number;
   /** The packet `receive` is working on, for drop traces. */
   private current: SimPacket | null = null;
 
@@ -207,6 +210,8 @@ export class Guest implements PortReceiver, ArpHost, ReassemblyHost {
     this.mtu = config.mtu;
     this.subnet = config.subnet;
     this.broadcast = (config.subnet.base | ~prefixMask(config.subnet.prefix)) >>> 0;
+    this.subnetMask = prefixMask(config.subnet.prefix) | 0;
+    this.subnetBase = config.subnet.base | 0; // as cidrContains compares: the base as given
     this.ident = sim.rng(`guest:${config.name}:ip-ident`).int(0, 0x10000);
     this.nextIcmpIdent = sim.rng(`guest:${config.name}:icmp-ident`).int(1, 0x10000);
     this.udpPortRng = sim.rng(`guest:${config.name}:udp-port`);
@@ -361,7 +366,12 @@ export class Guest implements PortReceiver, ArpHost, ReassemblyHost {
   /** The next hop for `dst`: itself when on the subnet, else the router; -1 for local addresses. */
   nextHop(dst: Ipv4): Ipv4 {
     if (this.isLocal(dst)) return -1;
-    return cidrContains(this.subnet, dst) ? dst : this.config.router;
+    return this.onSubnet(dst) ? dst : this.config.router;
+  }
+
+  /** `cidrContains(subnet, dst)` with the mask computed once (int32 compare: no boxing, no call). */
+  private onSubnet(dst: Ipv4): boolean {
+    return (dst & this.subnetMask) === this.subnetBase;
   }
 
   /** True for the guest's own address and 127.0.0.0/8 (delivered through the loopback). */
@@ -597,7 +607,7 @@ export class Guest implements PortReceiver, ArpHost, ReassemblyHost {
       this.sim.post(0, this, EV_LOOPBACK, p);
       return;
     }
-    const nextHop = cidrContains(this.subnet, dst) ? dst : this.config.router;
+    const nextHop = this.onSubnet(dst) ? dst : this.config.router;
     const mtu = this.pmtu.mtu(dst);
     if (p.length - ETH_LEN <= mtu) {
       this.arp.send(nextHop, p);
