@@ -9,13 +9,42 @@
  */
 import type { FilterError } from '../filter/error.ts';
 import type { CapturePage, FrameDetail } from '../service/capture-query.ts';
+import type { ListPage, ListQuery, ListRow, SortColumn } from '../service/capture-list.ts';
+import { SORT_COLUMNS } from '../service/capture-list.ts';
+import type { LensFrame, TraceLens } from '../service/capture-lens.ts';
+import type { CaptureInfo, CapturePointInfo, ExportSelection, SelectionExport } from '../service/capture-view.ts';
+import type { ColoringRule } from '../service/coloring.ts';
+import type { ExpertEntry, ExpertSummary } from '../service/expert-summary.ts';
+import type { FollowedStream, FollowSegment } from '../service/follow-stream.ts';
+import type { CompletionResult } from '../filter/complete.ts';
 import type { CommandOutput, ExecOutcome } from '../service/simulation-service.ts';
+import type { EventLogPage, LoggedEvent, PacketInFlightRecord, TapCount } from '../service/event-log.ts';
+import type { TraceHop, TracePath } from '../service/trace-path.ts';
 import type { RunOutcome } from '../sim/simulator.ts';
 import type { TopologyDiagnostic } from '../topology/diagnostics.ts';
-import { MAX_COMMAND_CHARS, MAX_FILTER_CHARS, MAX_NAME_CHARS, MAX_PAGE_ROWS, MAX_STEP_EVENTS, MAX_TOPOLOGY_CHARS } from './limits.ts';
+import { MAX_CAPTURE_POINTS, MAX_COMMAND_CHARS, MAX_FILTER_CHARS, MAX_NAME_CHARS, MAX_PAGE_ROWS, MAX_STEP_EVENTS, MAX_TOPOLOGY_CHARS } from './limits.ts';
 import type { Contract, EventSpecs, MethodSpecs } from './spec.ts';
 import { z } from './zod.ts';
 
+export type { EventLogPage, LoggedEvent, PacketInFlightRecord, StepToPacketResult, TapCount, TraceHop, TracePath };
+export type {
+  CaptureInfo,
+  CapturePointInfo,
+  ColoringRule,
+  CompletionResult,
+  ExpertEntry,
+  ExpertSummary,
+  ExportSelection,
+  FollowedStream,
+  FollowSegment,
+  LensFrame,
+  ListPage,
+  ListQuery,
+  ListRow,
+  SelectionExport,
+  SortColumn,
+  TraceLens,
+};
 export type { CapturePage, CommandOutput, ExecOutcome, FilterError, FrameDetail, RunOutcome, TopologyDiagnostic };
 
 export interface LoadResult {
@@ -33,6 +62,12 @@ export interface SimulationStatus {
   readonly running: boolean;
   /** Frames captured so far. */
   readonly frames: number;
+}
+
+/** What `stepToPacket` did: kernel events executed, and whether one of them was a packet event. */
+interface StepToPacketResult {
+  readonly events: number;
+  readonly found: boolean;
 }
 
 export interface SimulationApi {
@@ -60,6 +95,17 @@ export interface SimulationApi {
   filterCheck(expression: string): FilterCheck;
   /** The whole capture as a pcapng file. */
   exportPcapng(): Uint8Array;
+  // ---- simulation mode (core/service/event-log.ts)
+  /** One bounded page of the event list (packet events and card decisions), from sequence `offset`. */
+  eventLog(offset: number, count: number): EventLogPage;
+  /** Steps kernel events one at a time until one transmits, receives or drops a packet (at most `maxEvents`). */
+  stepToPacket(maxEvents: number): StepToPacketResult;
+  /** One trace's hops from the path recorder (at most MAX_TRACE_HOPS, core/service/trace-path.ts). */
+  tracePath(traceId: number): TracePath;
+  /** Packets on a link now (for the animation), at most MAX_IN_FLIGHT. */
+  inFlight(): PacketInFlightRecord[];
+  /** Tapped ports with their frame counts (capture badges). */
+  taps(): TapCount[];
 }
 
 export interface SimulationEvents {
@@ -88,6 +134,11 @@ const simulationMethods = {
   frameHex: { args: z.tuple([frameNumber]), transfer: (bytes) => (bytes ? [bytes] : []) },
   filterCheck: { args: z.tuple([z.string().max(MAX_FILTER_CHARS)]) },
   exportPcapng: { args: z.tuple([]), transfer: (bytes) => [bytes] },
+  eventLog: { args: z.tuple([z.int().min(0), z.int().min(0).max(MAX_PAGE_ROWS)]) },
+  stepToPacket: { args: z.tuple([z.int().min(1).max(MAX_STEP_EVENTS)]) },
+  tracePath: { args: z.tuple([z.int().min(1)]) },
+  inFlight: { args: z.tuple([]) },
+  taps: { args: z.tuple([]) },
 } satisfies MethodSpecs<SimulationApi>;
 
 const simulationEvents = {

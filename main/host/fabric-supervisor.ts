@@ -187,6 +187,8 @@ export class FabricSupervisor implements Disposable {
         this.journal.ran(untilNs as number | undefined, outcome as string, reached);
       }),
       step: queued('step', (_args, ran) => this.journal.stepped(ran as number)),
+      // Replayed as the plain step it amounted to: the same events run again in the same order.
+      stepToPacket: queued('stepToPacket', (_args, r) => this.journal.stepped((r as { events: number }).events)),
       exec: queued('exec', ([instance, command], outcome) => {
         if ((outcome as { ok: boolean }).ok) this.journal.executed(instance as string, command as string);
       }),
@@ -201,6 +203,10 @@ export class FabricSupervisor implements Disposable {
       frameHex: direct('frameHex'),
       filterCheck: direct('filterCheck'),
       exportPcapng: direct('exportPcapng'),
+      eventLog: direct('eventLog'),
+      tracePath: direct('tracePath'),
+      inFlight: direct('inFlight'),
+      taps: direct('taps'),
     };
     return impl as unknown as Implementation<SimulationApi>;
   }

@@ -19,6 +19,11 @@ import type { AbortSignalLike } from '../../core/rpc/cancellation.ts';
 import { RpcError, RpcErrorCode } from '../../core/rpc/errors.ts';
 import type { EventSources, Implementation } from '../../core/rpc/service-types.ts';
 import { SimulationService } from '../../core/service/simulation-service.ts';
+import { CaptureView } from '../../core/service/capture-view.ts';
+import { CaptureQuery } from '../../core/service/capture-query.ts';
+import { completeFilter } from '../../core/filter/index.ts';
+import { EventLog } from '../../core/service/event-log.ts';
+import { MAX_TRACE_HOPS, tracePath } from '../../core/service/trace-path.ts';
 import type { RunOutcome } from '../../core/sim/simulator.ts';
 import { CaptureStore } from '../../core/fabric/capture/capture-store.ts';
 import { exportPcapng } from '../../core/fabric/capture/pcapng-export.ts';
@@ -46,10 +51,24 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
   const status = new Emitter<SimulationStatus>();
   let service: SimulationService | null = null;
   let serviceOutput: Disposable | null = null;
+  // The simulation mode's event list for the current world (made after the service's taps).
+  let eventLog: EventLog | null = null;
   let running = false;
   let pauseRequested = false;
   // For filterCheck before any topology is loaded: the field registry is the same for every world.
   let fields: ReturnType<typeof createDefaultEngine>['fields'] | null = null;
+  // The capture view's questions, over the current world's query (made on first use, per world).
+  let view: CaptureView | null = null;
+  let viewOf: SimulationService | null = null;
+  const captureView = (): CaptureView => {
+    if (service && viewOf !== service) {
+      view = new CaptureView(service.query);
+      viewOf = service;
+    }
+    // Before any load: an empty store, so every answer is the empty one.
+    view ??= new CaptureView(new CaptureQuery(new CaptureStore({ maxBytes: 4096 })));
+    return view;
+  };
 
   const publish = () => status.fire({ time: service?.now() ?? 0, running, frames: service?.captures.count ?? 0 });
 
@@ -79,8 +98,10 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
       if (!loaded.topology || loaded.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: loaded.diagnostics };
       const next = new SimulationService(new Fabric(loaded.topology, { seed: seed ?? 1 }));
       serviceOutput?.dispose();
+      eventLog?.dispose();
       service?.dispose();
       service = next;
+      eventLog = new EventLog(next.fabric, next.captures);
       serviceOutput = next.onDidOutput((o) => output.fire(o));
       publish();
       return { ok: true, diagnostics: loaded.diagnostics };
@@ -156,6 +177,37 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     },
 
     exportPcapng: () => service?.pcapngBytes() ?? emptyPcapng(),
+
+    eventLog: (offset, count) => eventLog?.page(offset, count) ?? { offset: 0, total: 0, firstAvailable: 0, packets: 0, rows: [] },
+
+    async stepToPacket(maxEvents, context) {
+      const s = service;
+      const log = eventLog;
+      if (!s || !log) return { events: 0, found: false };
+      // One kernel event at a time: the first that logs a packet event ends the step there.
+      const before = log.packets;
+      let done = 0;
+      let idle = false;
+      await sliced(context.signal, () => {
+        if (s !== service) return true;
+        for (let i = 0; i < slice && done < maxEvents; i++) {
+          if (s.step(1) === 0) {
+            idle = true;
+            return true;
+          }
+          done++;
+          if (log.packets !== before) return true;
+        }
+        return done >= maxEvents;
+      });
+      return { events: done, found: !idle && log.packets !== before };
+    },
+
+    tracePath: (traceId) => tracePath(service?.paths ?? null, (p) => eventLog?.nodeOf(p) ?? p, traceId, MAX_TRACE_HOPS),
+
+    inFlight: () => (service && eventLog ? eventLog.inFlight(service.now()) : []),
+
+    taps: () => eventLog?.taps() ?? [],
   };
 
   return {
@@ -164,8 +216,12 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     dispose() {
       pauseRequested = true;
       serviceOutput?.dispose();
+      eventLog?.dispose();
+      eventLog = null;
       service?.dispose();
       service = null;
+      view = null;
+      viewOf = null;
       output.dispose();
       status.dispose();
     },
