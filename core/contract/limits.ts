@@ -14,6 +14,8 @@ export const MAX_FILTER_CHARS = 4096;
 export const MAX_NAME_CHARS = 256;
 /** Rows in one capture page: large enough for fast paging, small enough to stay one bounded message. */
 export const MAX_PAGE_ROWS = 10_000;
+/** Capture point ids in one list or export selection (a large fabric has a few thousand ports). */
+export const MAX_CAPTURE_POINTS = 65_536;
 /** Events in one step() call. */
 export const MAX_STEP_EVENTS = 1_000_000_000;
 

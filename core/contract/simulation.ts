@@ -24,6 +24,8 @@ import type { RunOutcome } from '../sim/simulator.ts';
 import type { TopologyDiagnostic } from '../topology/diagnostics.ts';
 import { MAX_CAPTURE_POINTS, MAX_COMMAND_CHARS, MAX_FILTER_CHARS, MAX_NAME_CHARS, MAX_PAGE_ROWS, MAX_STEP_EVENTS, MAX_TOPOLOGY_CHARS } from './limits.ts';
 import type { Contract, EventSpecs, MethodSpecs } from './spec.ts';
+import { checkSchema, type LabCheck } from '../lab/schema.ts';
+import type { LabCheckOutcome } from './labs.ts';
 import { z } from './zod.ts';
 
 export type { EventLogPage, LoggedEvent, PacketInFlightRecord, StepToPacketResult, TapCount, TraceHop, TracePath };
@@ -106,6 +108,26 @@ export interface SimulationApi {
   inFlight(): PacketInFlightRecord[];
   /** Tapped ports with their frame counts (capture badges). */
   taps(): TapCount[];
+
+  // ---- the capture view (core/service/capture-view.ts)
+  /** A bounded page of the packet list: filtered, by capture point, sorted; rows coloured and timed. */
+  captureList(query: ListQuery): ListPage;
+  /** Capture points with their frame counts, and the coloring rules rows index into. */
+  captureInfo(): CaptureInfo;
+  /** Every frame of the frame's trace at every capture point (the encapsulation lens). */
+  traceLens(frame: number): TraceLens | null;
+  /** Follow TCP Stream from a frame, at its capture point; null when it is not TCP. */
+  followStream(frame: number): FollowedStream | null;
+  /** Expert items over the held frames, by severity, with the frames of each. */
+  expertSummary(): ExpertSummary;
+  /** Filter-bar completion at `cursor`, from the field registry. */
+  filterComplete(text: string, cursor: number): CompletionResult;
+  /** The displayed frames (a filter) and/or chosen capture points as a pcapng file. */
+  exportSelection(selection: ExportSelection): SelectionExport;
+
+  // ---- guided labs (core/lab; main/host/lab-service.ts reads the lab, the worker grades)
+  /** Evaluates a lab's checks (its variables already filled in) on the evidence of the live world. */
+  labCheck(checks: LabCheck[]): LabCheckOutcome[];
 }
 
 export interface SimulationEvents {
@@ -113,6 +135,8 @@ export interface SimulationEvents {
   readonly status: SimulationStatus;
 }
 
+/** Checks in one labCheck call (a lab document holds at most 50). */
+const MAX_LAB_CHECKS = 50;
 const time = z.int().min(0);
 const frameNumber = z.int().min(1);
 const instanceName = z.string().min(1).max(MAX_NAME_CHARS);
@@ -139,6 +163,27 @@ const simulationMethods = {
   tracePath: { args: z.tuple([z.int().min(1)]) },
   inFlight: { args: z.tuple([]) },
   taps: { args: z.tuple([]) },
+  captureList: {
+    args: z.tuple([
+      z.object({
+        offset: z.int().min(0),
+        count: z.int().min(0).max(MAX_PAGE_ROWS),
+        filter: z.optional(z.string().max(MAX_FILTER_CHARS)),
+        points: z.optional(z.array(z.int().min(0)).max(MAX_CAPTURE_POINTS)),
+        sort: z.optional(z.object({ column: z.enum(SORT_COLUMNS as [SortColumn, ...SortColumn[]]), descending: z.boolean() })),
+      }),
+    ]),
+  },
+  captureInfo: { args: z.tuple([]) },
+  traceLens: { args: z.tuple([frameNumber]) },
+  followStream: { args: z.tuple([frameNumber]) },
+  expertSummary: { args: z.tuple([]) },
+  filterComplete: { args: z.tuple([z.string().max(MAX_FILTER_CHARS), z.int().min(0).max(MAX_FILTER_CHARS)]) },
+  exportSelection: {
+    args: z.tuple([z.object({ filter: z.optional(z.string().max(MAX_FILTER_CHARS)), points: z.optional(z.array(z.int().min(0)).max(MAX_CAPTURE_POINTS)) })]),
+    transfer: (r) => (r.ok ? [r.bytes] : []),
+  },
+  labCheck: { args: z.tuple([z.array(checkSchema).min(1).max(MAX_LAB_CHECKS)]) },
 } satisfies MethodSpecs<SimulationApi>;
 
 const simulationEvents = {

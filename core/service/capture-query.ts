@@ -13,9 +13,9 @@
  * time deltas) made lazily up to the newest frame asked for; rows and trees are later passes. The
  * Time column is seconds since the first frame that pass saw. Each filter has its own pruned pass.
  */
-import type { CaptureSession, DissectionEngine } from '../dissect/engine.ts';
+import type { CaptureSession, DissectionEngine, DissectResult } from '../dissect/engine.ts';
 import { createDefaultEngine } from '../dissect/protocols/index.ts';
-import { NullSink, type TreeNode } from '../dissect/sink.ts';
+import { NullSink, type FilterSink, type TreeNode } from '../dissect/sink.ts';
 import { summaryOf, type PacketSummary } from '../dissect/summary.ts';
 import { isVisible, nodeLabel } from '../dissect/tree-text.ts';
 import { compileFilter, FilterRunner, type FilterError } from '../filter/index.ts';
@@ -99,7 +99,7 @@ export class CaptureQuery {
   private readonly scans = new Map<string, FilterScan>();
 
   constructor(
-    private readonly store: CaptureStore,
+    readonly store: CaptureStore,
     private readonly engine: DissectionEngine = createDefaultEngine(),
   ) {
     this.record = new CaptureFrameRecord(store);
@@ -206,15 +206,29 @@ export class CaptureQuery {
 
   /** Rows for held frames, ascending. */
   private rows(numbers: readonly number[]): CaptureRow[] {
+    return this.rowsWith(numbers, null, () => {});
+  }
+
+  /**
+   * Rows for held frames in any order (a sorted list), dissected into `sink` when given (the
+   * coloring rules' fields); `each` sees every row with what its dissection left in the sink and
+   * the result (expert infos), before the next frame is dissected.
+   */
+  rowsWith(numbers: readonly number[], sink: FilterSink | null, each: (row: CaptureRow, result: DissectResult, bytes: Uint8Array) => void): CaptureRow[] {
+    this.sync();
     if (numbers.length === 0) return [];
-    this.firstPassTo(numbers[numbers.length - 1]);
+    let newest = 0;
+    for (const n of numbers) if (n > newest) newest = n;
+    this.firstPassTo(newest);
     const rec = this.record;
     const out: CaptureRow[] = [];
     for (const n of numbers) {
       if (!rec.load(n)) continue;
-      const summary = summaryOf(this.session, rec, this.session.dissect(rec, NullSink.instance, true));
+      sink?.reset();
+      const result = this.session.dissect(rec, sink ?? NullSink.instance, true);
+      const summary = summaryOf(this.session, rec, result);
       const m = rec.captured;
-      out.push({
+      const row: CaptureRow = {
         ...summary,
         pointId: m.pointId,
         point: this.store.point(m.pointId).name,
@@ -224,9 +238,47 @@ export class CaptureQuery {
         verdict: m.verdict,
         reason: m.reason,
         rule: m.rule?.text ?? null,
-      });
+      };
+      each(row, result, rec.bytes);
+      out.push(row);
     }
     return out;
+  }
+
+  /**
+   * A filter's matches so far (ascending frame numbers; entry i of its list is `matches[i − trimmed]`),
+   * brought up to the newest frame, or its compile error. The array is the scan's own: read, do not keep.
+   */
+  matchesOf(expression: string): { readonly matches: readonly number[]; readonly trimmed: number } | { readonly error: FilterError } {
+    this.sync();
+    const scan = this.scan(expression.trim());
+    return 'runner' in scan ? { matches: scan.matches, trimmed: scan.trimmed } : scan;
+  }
+
+  /**
+   * Dissects one held frame into `sink` in the capture's own session (after the first pass up to
+   * it, so conversation fields such as tcp.stream are the list's); null when it is not held. The
+   * sink and result are valid until the next dissection.
+   */
+  dissectInto(n: number, sink: FilterSink, columns = false): { readonly result: DissectResult; readonly bytes: Uint8Array } | null {
+    this.sync();
+    if (!this.store.has(n)) return null;
+    this.firstPassTo(n);
+    const rec = this.record;
+    if (!rec.load(n)) return null;
+    sink.reset();
+    return { result: this.session.dissect(rec, sink, columns), bytes: rec.bytes };
+  }
+
+  /** The field registry filters compile against. */
+  get fields(): DissectionEngine['fields'] {
+    return this.engine.fields;
+  }
+
+  /** Bumped when the store was cleared (frame numbers restart): caches keyed on frames must drop. */
+  get generationSeen(): number {
+    this.sync();
+    return this.generation;
   }
 
   /** The filter's scan brought up to the newest frame (compiled once, then incremental). */

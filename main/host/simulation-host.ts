@@ -178,6 +178,17 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
 
     exportPcapng: () => service?.pcapngBytes() ?? emptyPcapng(),
 
+    captureList: (query) => captureView().page(query),
+    captureInfo: () => captureView().info(),
+    traceLens: (frame) => captureView().lens(frame),
+    followStream: (frame) => captureView().follow(frame),
+    expertSummary: () => captureView().expertSummary(),
+    filterComplete(text, cursor) {
+      fields ??= createDefaultEngine().fields;
+      return completeFilter(text, cursor, fields);
+    },
+    exportSelection: (selection) => captureView().export(selection),
+
     eventLog: (offset, count) => eventLog?.page(offset, count) ?? { offset: 0, total: 0, firstAvailable: 0, packets: 0, rows: [] },
 
     async stepToPacket(maxEvents, context) {

@@ -1,0 +1,261 @@
+/**
+ * The capture view's packet list over CaptureQuery: a display filter, a choice of capture points
+ * and a sort column, paged in bounded slices (DESIGN.md §5: the list is built where the frames
+ * live; the page holds only what it shows). Rows add what the page needs to draw them without
+ * asking again: absolute virtual time, the delta to the previous displayed entry (Wireshark's
+ * "since previous displayed" format) and the coloring rule that matched.
+ *
+ * A list is an index of frame numbers. The plain list (no filter, all points, frame order) needs
+ * none: entry i is frame i + 1. Others are built once and extended as frames arrive (appended in
+ * frame order; rebuilt when sorted). A few recent lists are kept (LRU), so flipping between two
+ * filters or sort orders does not rescan.
+ */
+import type { FilterError } from '../filter/error.ts';
+import type { CaptureRow } from './capture-query.ts';
+import type { CaptureQuery } from './capture-query.ts';
+import { Coloring } from './coloring.ts';
+import { emptyFrame } from '../fabric/capture/capture-store.ts';
+
+export type SortColumn = 'number' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info' | 'point' | 'trace';
+export const SORT_COLUMNS: readonly SortColumn[] = ['number', 'time', 'source', 'destination', 'protocol', 'length', 'info', 'point', 'trace'];
+/** Columns whose sort key needs a dissection of every entry. */
+const DISSECTED: ReadonlySet<SortColumn> = new Set(['source', 'destination', 'protocol', 'info']);
+/** Entries a list may have to be sorted by a dissected column (each costs a full dissection). */
+export const MAX_DISSECTED_SORT = 200_000;
+
+export interface ListQuery {
+  readonly offset: number;
+  readonly count: number;
+  /** Display filter; empty or absent: every frame. */
+  readonly filter?: string;
+  /** Capture point ids to show; absent: all. */
+  readonly points?: readonly number[];
+  readonly sort?: { readonly column: SortColumn; readonly descending: boolean };
+}
+
+export interface ListRow extends CaptureRow {
+  /** Absolute virtual time of the frame, integer nanoseconds. */
+  readonly timeNs: number;
+  /** Nanoseconds since the previous entry of this list (0 for the first, or when it was evicted). */
+  readonly deltaDisplayedNs: number;
+  /** Index of the coloring rule that matched, or −1. */
+  readonly coloring: number;
+}
+
+export interface ListPage {
+  readonly offset: number;
+  /** Entries in the list. */
+  readonly total: number;
+  /** Entries in the asked range whose frame was evicted (left out of `rows`). */
+  readonly evicted: number;
+  readonly rows: ListRow[];
+  /** The filter's compile error; the page is then empty. */
+  readonly error: FilterError | null;
+  /** Why the asked sort was not applied (the list is then in frame order). */
+  readonly sortError: string | null;
+}
+
+interface ListIndex {
+  frames: Int32Array;
+  length: number;
+  /** Highest frame number the index has considered. */
+  builtTo: number;
+  sorted: boolean;
+}
+
+const INDEX_CACHE = 4;
+
+export class CaptureList {
+  readonly coloring: Coloring;
+  private readonly indexes = new Map<string, ListIndex>();
+  private generation = -1;
+  private readonly scratch = emptyFrame();
+
+  constructor(private readonly query: CaptureQuery) {
+    this.coloring = new Coloring(query.fields);
+  }
+
+  page(q: ListQuery): ListPage {
+    const store = this.query.store;
+    if (this.generation !== this.query.generationSeen) {
+      this.generation = this.query.generationSeen;
+      this.indexes.clear();
+    }
+    const filter = q.filter?.trim() ?? '';
+    const points = normalizePoints(q.points, store.points.length);
+    let sort = q.sort && !(q.sort.column === 'number' && !q.sort.descending) ? q.sort : null;
+    const offset = Math.max(0, Math.floor(q.offset));
+    const count = Math.max(0, Math.floor(q.count));
+
+    // The plain list: no index at all (a million frames cost nothing until asked for).
+    if (filter === '' && points === null && sort === null) {
+      const total = store.count;
+      const numbers: number[] = [];
+      let evicted = 0;
+      for (let i = offset; i < Math.min(total, offset + count); i++) {
+        if (store.has(i + 1)) numbers.push(i + 1);
+        else evicted++;
+      }
+      return { offset, total, evicted, rows: this.rowsFor(numbers, (n) => (n > 1 ? n - 1 : 0)), error: null, sortError: null };
+    }
+
+    let sortError: string | null = null;
+    let index = this.index(filter, points, sort);
+    if ('error' in index) return { offset, total: 0, evicted: 0, rows: [], error: index.error, sortError: null };
+    if (sort !== null && DISSECTED.has(sort.column) && index.length > MAX_DISSECTED_SORT) {
+      sortError = `Sorting by ${sort.column} needs every entry dissected; this list has ${index.length.toLocaleString('en-US')} (at most ${MAX_DISSECTED_SORT.toLocaleString('en-US')}). Filter first.`;
+      sort = null;
+      const plain = this.index(filter, points, null);
+      if ('error' in plain) return { offset, total: 0, evicted: 0, rows: [], error: plain.error, sortError: null };
+      index = plain;
+    }
+    const total = index.length;
+    const numbers: number[] = [];
+    const previous = new Map<number, number>();
+    let evicted = 0;
+    const frames = index.frames;
+    for (let i = offset; i < Math.min(total, offset + count); i++) {
+      const n = frames[i];
+      if (!store.has(n)) {
+        evicted++;
+        continue;
+      }
+      numbers.push(n);
+      previous.set(n, i > 0 ? frames[i - 1] : 0);
+    }
+    return { offset, total, evicted, rows: this.rowsFor(numbers, (n) => previous.get(n) ?? 0), error: null, sortError };
+  }
+
+  /** Rows (coloured, timed; delta to the previous frame given) for chosen frames, in that order. */
+  rowsOf(numbers: readonly number[]): ListRow[] {
+    return this.rowsFor(numbers, (n) => {
+      const i = numbers.indexOf(n);
+      return i > 0 ? numbers[i - 1] : 0;
+    });
+  }
+
+  private rowsFor(numbers: readonly number[], previousOf: (n: number) => number): ListRow[] {
+    const store = this.query.store;
+    const coloring = this.coloring;
+    const colors = new Map<number, number>();
+    const rows = this.query.rowsWith(numbers, coloring.sink, (row, _result, bytes) => colors.set(row.number, coloring.match(bytes)));
+    return rows.map((r) => {
+      const timeNs = store.timeOf(r.number);
+      const prev = previousOf(r.number);
+      const deltaDisplayedNs = prev > 0 && store.has(prev) ? timeNs - store.timeOf(prev) : 0;
+      return { ...r, timeNs, deltaDisplayedNs, coloring: colors.get(r.number) ?? -1 };
+    });
+  }
+
+  /** The list's index, built or brought up to the newest frame. */
+  private index(filter: string, points: Uint8Array | null, sort: ListQuery['sort'] | null): ListIndex | { error: FilterError } {
+    const store = this.query.store;
+    const key = JSON.stringify([filter, points ? [...points] : null, sort ?? null]);
+    let index = this.indexes.get(key);
+    if (index !== undefined) this.indexes.delete(key);
+    else {
+      index = { frames: new Int32Array(1024), length: 0, builtTo: store.firstAvailable - 1, sorted: sort !== null };
+      if (this.indexes.size >= INDEX_CACHE) this.indexes.delete(this.indexes.keys().next().value!);
+    }
+    this.indexes.set(key, index);
+    if (index.builtTo >= store.count) return index;
+
+    // New candidates since the last build, in frame order.
+    const fresh: number[] = [];
+    const from = Math.max(index.builtTo + 1, store.firstAvailable);
+    const wanted = (n: number) => points === null || points[store.pointOf(n)] === 1;
+    if (filter === '') {
+      for (let n = from; n <= store.count; n++) if (wanted(n)) fresh.push(n);
+    } else {
+      const m = this.query.matchesOf(filter);
+      if ('error' in m) {
+        this.indexes.delete(key);
+        return m;
+      }
+      for (let i = lowerBound(m.matches, from); i < m.matches.length; i++) if (wanted(m.matches[i])) fresh.push(m.matches[i]);
+    }
+    index.builtTo = store.count;
+    append(index, fresh);
+    if (sort) this.sortIndex(index, sort);
+    return index;
+  }
+
+  /** Sorts the whole index by a column (stable on frame number), descending by reversal. */
+  private sortIndex(index: ListIndex, sort: NonNullable<ListQuery['sort']>): void {
+    const store = this.query.store;
+    const n = index.length;
+    const frames = index.frames.subarray(0, n);
+    // Restore frame order first: appends after an earlier sort land at the end.
+    frames.sort();
+    if (DISSECTED.has(sort.column) && n > MAX_DISSECTED_SORT) return;
+    const perm = new Uint32Array(n);
+    for (let i = 0; i < n; i++) perm[i] = i;
+    if (DISSECTED.has(sort.column)) {
+      const keys: string[] = new Array(n).fill('');
+      const at = new Map<number, number>();
+      for (let i = 0; i < n; i++) at.set(frames[i], i);
+      const CHUNK = 2000;
+      for (let s = 0; s < n; s += CHUNK) {
+        const rows = this.query.rowsWith(Array.from(frames.subarray(s, Math.min(n, s + CHUNK))), null, () => {});
+        for (const r of rows) keys[at.get(r.number)!] = r[sort.column as 'source' | 'destination' | 'protocol' | 'info'];
+      }
+      perm.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    } else {
+      const keys = new Float64Array(n);
+      const rank = sort.column === 'point' ? pointRanks(store.points.map((p) => p.name)) : null;
+      for (let i = 0; i < n; i++) {
+        const f = frames[i];
+        switch (sort.column) {
+          case 'number': keys[i] = f; break;
+          case 'time': keys[i] = store.timeOf(f); break;
+          case 'trace': keys[i] = store.traceOf(f); break;
+          case 'point': keys[i] = rank![store.pointOf(f)]; break;
+          case 'length': keys[i] = store.read(f, this.scratch) ? this.scratch.originalLength : 0; break;
+          default: keys[i] = f;
+        }
+      }
+      perm.sort((a, b) => keys[a] - keys[b] || a - b);
+    }
+    const sorted = new Int32Array(n);
+    for (let i = 0; i < n; i++) sorted[sort.descending ? n - 1 - i : i] = frames[perm[i]];
+    frames.set(sorted);
+  }
+}
+
+function append(index: ListIndex, numbers: readonly number[]): void {
+  if (index.length + numbers.length > index.frames.length) {
+    let size = index.frames.length;
+    while (size < index.length + numbers.length) size *= 2;
+    const grown = new Int32Array(size);
+    grown.set(index.frames.subarray(0, index.length));
+    index.frames = grown;
+  }
+  for (const n of numbers) index.frames[index.length++] = n;
+}
+
+/** A membership mask of capture point ids, or null for "all points". */
+function normalizePoints(points: readonly number[] | undefined, known: number): Uint8Array | null {
+  if (points === undefined) return null;
+  const mask = new Uint8Array(known);
+  for (const p of points) if (p >= 0 && p < known) mask[p] = 1;
+  return mask;
+}
+
+/** Each point id's rank in name order, so "sort by capture point" reads alphabetically. */
+function pointRanks(names: readonly string[]): Float64Array {
+  const order = names.map((name, id) => ({ name, id })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id));
+  const rank = new Float64Array(names.length);
+  order.forEach((o, i) => (rank[o.id] = i));
+  return rank;
+}
+
+function lowerBound(a: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
