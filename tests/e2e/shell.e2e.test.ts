@@ -8,7 +8,6 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostContract } from '../../core/contract/host.ts';
 import type { Contract } from '../../core/contract/spec.ts';
@@ -17,6 +16,7 @@ import { RpcClient } from '../../core/rpc/client.ts';
 import { createHost, type Host } from '../../main/host/host.ts';
 import { connectWsPort } from '../../main/rpc/ws-port.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import { rendererBundle } from './support/renderer-bundle.ts';
 
 const root = join(import.meta.dirname, '../..');
 const artifacts = join(root, 'tests/.artifacts');
@@ -32,8 +32,7 @@ const complaints: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'underlay-e2e-'));
-  rendererDir = join(dir, 'renderer');
-  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: rendererDir, emptyOutDir: true } });
+  rendererDir = await rendererBundle();
   host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {} });
   server = await startWebServer({ rendererDir, sink: host });
   browser = await chromium.launch({
@@ -98,7 +97,8 @@ describe('the shell in Chromium, browser mode', () => {
     const frames = Number(await text('frame-count'));
     expect(frames).toBeGreaterThan(0);
     const rows = page.getByTestId('capture-table').locator('tbody tr');
-    expect(await rows.count()).toBe(Math.min(frames, 100));
+    // The list pulls its page after the status reports the frames: wait for it rather than race it.
+    await expect.poll(() => rows.count()).toBe(Math.min(frames, 100));
     // Typed structurally: this file is checked without the DOM library.
     type Row = { readonly children: ArrayLike<{ readonly textContent: string | null }> };
     const cells = await rows.evaluateAll((trs: Row[]) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent?.trim() ?? '')));
