@@ -3,3 +3,4 @@ export * from './limits.ts';
 export * from './simulation.ts';
 export * from './workspace.ts';
 export * from './host.ts';
+export * from './labs.ts';

@@ -113,6 +113,9 @@ async function start(): Promise<void> {
     mode: 'desktop',
     version: app.getVersion(),
     log,
+    // Labs ship beside the asar archive (electron-builder.yml extraResources); in development
+    // they are the checkout's labs/.
+    labsDir: join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'labs'),
   });
   const workspace = localClient(host, 'workspace', workspaceContract);
   const simulation = localClient(host, 'simulation', simulationContract);

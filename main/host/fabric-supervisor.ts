@@ -215,6 +215,8 @@ export class FabricSupervisor implements Disposable {
       tracePath: direct('tracePath'),
       inFlight: direct('inFlight'),
       taps: direct('taps'),
+      // Grading reads the world (captures, paths, state) and changes nothing: not journaled.
+      labCheck: direct('labCheck'),
     };
     return impl as unknown as Implementation<SimulationApi>;
   }

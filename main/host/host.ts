@@ -7,6 +7,7 @@
  */
 import { toDisposable, type Disposable } from '../../core/base/event.ts';
 import { hostContract, type HostApi, type HostEvents } from '../../core/contract/host.ts';
+import { labsContract } from '../../core/contract/labs.ts';
 import { simulationContract } from '../../core/contract/simulation.ts';
 import { workspaceContract } from '../../core/contract/workspace.ts';
 import type { PortLike } from '../../core/rpc/port.ts';
@@ -15,11 +16,13 @@ import type { Scheduler } from '../../core/rpc/scheduler.ts';
 import type { EventSources, Implementation } from '../../core/rpc/service-types.ts';
 import { realScheduler } from '../rpc/real-scheduler.ts';
 import { FabricSupervisor, type SupervisorTimings } from './fabric-supervisor.ts';
+import { LabCatalogue } from './lab-catalogue.ts';
+import { createLabService } from './lab-service.ts';
 import { spawnFabricWorker } from './worker-spawn.ts';
 import { WorkspaceService } from './workspace-service.ts';
 import { WorkspaceStore } from './workspace-store.ts';
 
-export type HostContractName = 'simulation' | 'workspace' | 'host';
+export type HostContractName = 'simulation' | 'workspace' | 'host' | 'labs';
 
 export interface HostOptions {
   /** Folder of the workspace: the database and `captures/`. Created when missing. */
@@ -40,6 +43,11 @@ export interface HostOptions {
   readonly scheduler?: Scheduler;
   /** Problems worth a log line (refused calls, worker crashes). Default: console.warn. */
   readonly log?: (message: string) => void;
+  /**
+   * The folder of guided labs. Default: the repository's labs/; a packaged app passes the copy
+   * under process.resourcesPath.
+   */
+  readonly labsDir?: string;
 }
 
 export interface Host {
@@ -76,6 +84,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
     workerStatus: () => supervisor.status(),
     restartWorker: () => supervisor.restart('requested', 'restart asked for by the user'),
   };
+  // Lab checks are graded by the worker on the live world: the run the learner's consoles drove.
+  const labs = createLabService({
+    catalogue: new LabCatalogue(options.labsDir),
+    store,
+    grade: async (checks) => {
+      const context = { signal: { aborted: false, addEventListener() {}, removeEventListener() {} } };
+      const [results, timeNs] = await Promise.all([supervisor.implementation.labCheck(checks, context), supervisor.implementation.now(context)]);
+      return { results, timeNs };
+    },
+    log,
+  });
   const hostEvents: EventSources<HostEvents> = { workerState: supervisor.onDidChangeState, workerRestarted: supervisor.onDidRestart };
 
   const servers = new Set<RpcServer<unknown, unknown>>();
@@ -100,6 +119,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
           break;
         case 'host':
           server = new RpcServer(port, hostContract, host, hostEvents, serverOptions) as RpcServer<unknown, unknown>;
+          break;
+        case 'labs':
+          server = new RpcServer(port, labsContract, labs, {}, serverOptions) as RpcServer<unknown, unknown>;
           break;
         default:
           // A name from an untyped caller (the preload, a URL): refuse rather than guess.

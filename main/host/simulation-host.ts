@@ -30,6 +30,7 @@ import { exportPcapng } from '../../core/fabric/capture/pcapng-export.ts';
 import { Fabric } from '../../core/fabric/world.ts';
 import { collectingSink } from '../../core/pcap/byte-sink.ts';
 import { loadTopology } from '../../core/topology/index.ts';
+import { LiveLab, nothingLoaded } from './live-lab.ts';
 
 export interface SimulationHostOptions {
   /** Events per slice of a long run or step (default 20 000: a few milliseconds each). */
@@ -53,6 +54,8 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
   let serviceOutput: Disposable | null = null;
   // The simulation mode's event list for the current world (made after the service's taps).
   let eventLog: EventLog | null = null;
+  // What a lab's checks read of the current world (push rounds recorded from the load on).
+  let liveLab: LiveLab | null = null;
   let running = false;
   let pauseRequested = false;
   // For filterCheck before any topology is loaded: the field registry is the same for every world.
@@ -102,6 +105,8 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
       service?.dispose();
       service = next;
       eventLog = new EventLog(next.fabric, next.captures);
+      liveLab?.dispose();
+      liveLab = new LiveLab(next, loaded.document, loaded.topology);
       serviceOutput = next.onDidOutput((o) => output.fire(o));
       publish();
       return { ok: true, diagnostics: loaded.diagnostics };
@@ -219,6 +224,8 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     inFlight: () => (service && eventLog ? eventLog.inFlight(service.now()) : []),
 
     taps: () => eventLog?.taps() ?? [],
+
+    labCheck: (checks) => liveLab?.check(checks) ?? nothingLoaded(checks),
   };
 
   return {
@@ -229,6 +236,8 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
       serviceOutput?.dispose();
       eventLog?.dispose();
       eventLog = null;
+      liveLab?.dispose();
+      liveLab = null;
       service?.dispose();
       service = null;
       view = null;

@@ -5,7 +5,7 @@
 import type { Disposable } from '../../core/base/event.ts';
 import type { PortLike } from '../../core/rpc/port.ts';
 
-export const CONTRACT_NAMES = ['simulation', 'workspace', 'host'] as const;
+export const CONTRACT_NAMES = ['simulation', 'workspace', 'host', 'labs'] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 export function isContractName(value: unknown): value is ContractName {

@@ -24,7 +24,7 @@ describe('connection store', () => {
     await expect.poll(() => connection.phase).toBe('connected');
     expect(connection.generation).toBe(1);
     expect(connection.reason).toBeNull();
-    expect(harness.connections).toEqual({ simulation: 1, workspace: 1, host: 1 });
+    expect(harness.connections).toEqual({ simulation: 1, workspace: 1, host: 1, labs: 1 });
     expect(await connection.clients!.simulation.api.instances()).toEqual([]);
     expect(seen.at(-1)).toBe('connected');
   });

@@ -7,7 +7,7 @@
 import type { PortLike } from '../../../core/rpc/port.ts';
 
 /** The services the renderer talks to, one port each. */
-export type ContractName = 'simulation' | 'workspace' | 'host';
+export type ContractName = 'simulation' | 'workspace' | 'host' | 'labs';
 
 export type Connector = (contract: ContractName) => Promise<PortLike>;
 

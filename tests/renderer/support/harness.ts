@@ -8,6 +8,7 @@
  */
 import { Emitter } from '../../../core/base/event.ts';
 import { hostContract, type HostApi, type HostEvents, type WorkerRestarted, type WorkerStatus } from '../../../core/contract/host.ts';
+import { labsContract } from '../../../core/contract/labs.ts';
 import { simulationContract } from '../../../core/contract/simulation.ts';
 import { workspaceContract } from '../../../core/contract/workspace.ts';
 import { createMemoryPortPair } from '../../../core/rpc/memory-port.ts';
@@ -15,6 +16,9 @@ import type { PortLike } from '../../../core/rpc/port.ts';
 import { RpcServer } from '../../../core/rpc/server.ts';
 import type { Implementation } from '../../../core/rpc/service-types.ts';
 import { createSimulationHost } from '../../../main/host/simulation-host.ts';
+import { LabCatalogue } from '../../../main/host/lab-catalogue.ts';
+import { createLabService } from '../../../main/host/lab-service.ts';
+import { labProgressDouble } from '../labs/lab-progress-double.ts';
 import { realScheduler } from '../../../main/rpc/real-scheduler.ts';
 import { ConnectError, type Connector, type ContractName } from '../../../renderer/src/transport/connector.ts';
 import { workspaceDouble } from './workspace-double.ts';
@@ -41,6 +45,13 @@ export interface Harness {
 export function createHarness(): Harness {
   const simulation = createSimulationHost({ yieldNow: () => new Promise<void>((resolve) => setTimeout(resolve, 0)) });
   const workspace = workspaceDouble();
+  // The labs service for real: labs/ from the repository, graded on this thread's live simulation.
+  const never = { signal: { aborted: false, addEventListener() {}, removeEventListener() {} } };
+  const labs = createLabService({
+    catalogue: new LabCatalogue(),
+    store: labProgressDouble(),
+    grade: async (checks) => ({ results: await simulation.implementation.labCheck(checks, never), timeNs: await simulation.implementation.now(never) }),
+  });
   const workerState = new Emitter<WorkerStatus>();
   const workerRestarted = new Emitter<WorkerRestarted>();
   let status: WorkerStatus = { state: 'ready', restarts: 0, lastProblem: null };
@@ -57,7 +68,7 @@ export function createHarness(): Harness {
   const hostEvents = { workerState: workerState.event, workerRestarted: workerRestarted.event } satisfies { [K in keyof HostEvents]: unknown };
 
   const open = new Set<PortLike>();
-  const connections: Record<ContractName, number> = { simulation: 0, workspace: 0, host: 0 };
+  const connections: Record<ContractName, number> = { simulation: 0, workspace: 0, host: 0, labs: 0 };
   let refusals: { count: number; reason: string } = { count: 0, reason: '' };
   const servers = new Set<{ dispose(): void }>();
 
@@ -70,6 +81,8 @@ export function createHarness(): Harness {
         return new RpcServer(port, workspaceContract, workspace.implementation, workspace.events, options);
       case 'host':
         return new RpcServer(port, hostContract, host, hostEvents, options);
+      case 'labs':
+        return new RpcServer(port, labsContract, labs, {}, options);
     }
   };
 
