@@ -6,7 +6,7 @@
  * exists its output is kept (bounded) and written when the terminal opens.
  */
 import { defineStore } from 'pinia';
-import { computed, reactive, ref, watch } from 'vue';
+import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import type { Disposable } from '../../../core/base/event.ts';
 import type { CommandOutput } from '../../../core/contract/simulation.ts';
 import { describeCallError } from '../rpc/describe-error.ts';
@@ -17,6 +17,8 @@ import type { TerminalLike } from './terminal.ts';
 
 /** Characters kept for a console whose terminal is not open yet. */
 export const MAX_BACKLOG_CHARS = 256 * 1024;
+/** Lines of plain-text transcript kept per console (the screen-reader log beside the terminal). */
+export const MAX_TRANSCRIPT_LINES = 500;
 
 const DIM = '\x1b[2m';
 const RED = '\x1b[31m';
@@ -45,6 +47,8 @@ export class ConsoleSession {
     readonly instance: string,
     private readonly actions: { exec(instance: string, command: string): Promise<number | string>; kill(pid: number): Promise<void>; playing(): boolean },
     private readonly onChange: () => void,
+    /** A line for the plain-text transcript (commands as `$ command`, output as printed). */
+    private readonly onTranscript: (line: string) => void = () => {},
   ) {
     this.editor = new LineEditor(
       {
@@ -90,6 +94,7 @@ export class ConsoleSession {
   output(o: CommandOutput): void {
     if (o.line !== null) {
       this.write(`${o.line}\r\n`);
+      this.onTranscript(o.line);
       return;
     }
     if (this.starting) {
@@ -110,6 +115,7 @@ export class ConsoleSession {
   private async run(line: string): Promise<void> {
     let command = line.trim();
     if (command === '') return this.editor.showPrompt();
+    this.onTranscript(`$ ${command}`);
     if (command === 'clear') {
       this.clear();
       return this.editor.showPrompt();
@@ -126,6 +132,7 @@ export class ConsoleSession {
     this.starting = false;
     if (typeof r === 'string') {
       this.write(`${RED}${r}${RESET}\r\n`);
+      this.onTranscript(r);
       this.onChange();
       return this.editor.showPrompt();
     }
@@ -152,6 +159,22 @@ export const useConsolesStore = defineStore('consoles', () => {
   const active = ref<string | null>(null);
   /** Per instance: whether a command runs there (for the tabs' marks). */
   const running = reactive(new Map<string, boolean>());
+  /** Plain-text transcript per instance, published once per burst of lines. */
+  const transcripts = shallowRef<ReadonlyMap<string, readonly string[]>>(new Map());
+  let pendingLines: [string, string][] = [];
+  function transcribe(instance: string, line: string): void {
+    pendingLines.push([instance, line]);
+    if (pendingLines.length === 1) queueMicrotask(flushTranscripts);
+  }
+  function flushTranscripts(): void {
+    const next = new Map(transcripts.value);
+    for (const [instance, line] of pendingLines) {
+      const lines = [...(next.get(instance) ?? []), line];
+      next.set(instance, lines.length > MAX_TRANSCRIPT_LINES ? lines.slice(lines.length - MAX_TRANSCRIPT_LINES) : lines);
+    }
+    pendingLines = [];
+    transcripts.value = next;
+  }
   const error = ref<string | null>(null);
   /** Bumped when every session starts over (a new world), so open terminals attach again. */
   const epoch = ref(0);
@@ -185,7 +208,7 @@ export const useConsolesStore = defineStore('consoles', () => {
   function session(instance: string): ConsoleSession {
     let s = sessions.get(instance);
     if (!s) {
-      const created = new ConsoleSession(instance, actions, () => running.set(instance, created.running));
+      const created = new ConsoleSession(instance, actions, () => running.set(instance, created.running), (line) => transcribe(instance, line));
       sessions.set(instance, created);
       s = created;
     }
@@ -211,6 +234,8 @@ export const useConsolesStore = defineStore('consoles', () => {
       for (const s of sessions.values()) s.detach();
       sessions.clear();
       running.clear();
+      pendingLines = [];
+      transcripts.value = new Map();
       epoch.value++;
     },
   );
@@ -236,5 +261,5 @@ export const useConsolesStore = defineStore('consoles', () => {
     session(instance).editor.enter(line);
   }
 
-  return { active, running, error, epoch, isPlaying, session, enter };
+  return { active, running, transcripts, error, epoch, isPlaying, session, enter };
 });

@@ -71,6 +71,8 @@ export const useSimulationModeStore = defineStore('simulationMode', () => {
   const error = ref<string | null>(null);
   /** The last step's outcome in words ("No packet event within 1000000 events."), or null. */
   const note = ref<string | null>(null);
+  /** True while the mode itself calls the simulation store (its step and pause are not the user's). */
+  let insideMode = false;
   /** Events that the last step or slice added (for drop/delivery flashes in the animation). */
   let lastSeen = 0;
 
@@ -92,6 +94,13 @@ export const useSimulationModeStore = defineStore('simulationMode', () => {
       playing.value = false;
       error.value = describeCallError('Playing', e);
     },
+  });
+
+  // The run control's own pause, run, step and reset stop play first (they are the user's word).
+  simulation.$onAction(({ name }) => {
+    if (name === 'pause' || name === 'run' || name === 'step' || name === 'reset' || name === 'load') {
+      if (!insideMode) stop();
+    }
   });
 
   // A new world (load, reset, a restarted worker) starts its event list over. Every load answer
@@ -164,7 +173,12 @@ export const useSimulationModeStore = defineStore('simulationMode', () => {
   async function stepEvent(): Promise<void> {
     stop();
     note.value = null;
-    await simulation.step(1);
+    insideMode = true;
+    try {
+      await simulation.step(1);
+    } finally {
+      insideMode = false;
+    }
     await call('Refreshing the event list', () => refresh());
   }
 
