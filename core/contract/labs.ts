@@ -80,6 +80,14 @@ export interface LabProgressState {
   readonly updatedAt: number;
 }
 
+export interface LabStarted {
+  readonly progress: LabProgressState;
+  /** Scenario actions scheduled in the live world. */
+  readonly scenarioActions: number;
+  /** Scenario actions that do not apply to the loaded topology, in words (skipped). */
+  readonly scenarioProblems: readonly string[];
+}
+
 export interface LabsApi {
   /** The catalogue: every lab that loads, in folder order. */
   list(): LabSummary[];
@@ -89,8 +97,12 @@ export interface LabsApi {
   hint(labId: string, seed: number, index: number): string | null;
   /** Grades the live simulation against the lab's checks, and remembers what passed. */
   check(labId: string, seed: number): LabCheckReport;
-  /** Remembers that the lab's topology was loaded with this seed (a new seed forgets the old work). */
-  start(labId: string, seed: number): LabProgressState;
+  /**
+   * After the lab's topology was loaded into the simulation: plays the lab's scenario into that
+   * world (faults, moves, its commands, at their virtual times) and remembers the start with this
+   * seed (a new seed forgets the old work).
+   */
+  start(labId: string, seed: number): LabStarted;
   /** Marks a step done or not done. */
   markStep(labId: string, step: number, done: boolean): LabProgressState;
   /** Progress of every lab touched so far (or of one). */

@@ -24,7 +24,7 @@ import type { RunOutcome } from '../sim/simulator.ts';
 import type { TopologyDiagnostic } from '../topology/diagnostics.ts';
 import { MAX_CAPTURE_POINTS, MAX_COMMAND_CHARS, MAX_FILTER_CHARS, MAX_NAME_CHARS, MAX_PAGE_ROWS, MAX_STEP_EVENTS, MAX_TOPOLOGY_CHARS } from './limits.ts';
 import type { Contract, EventSpecs, MethodSpecs } from './spec.ts';
-import { checkSchema, type LabCheck } from '../lab/schema.ts';
+import { actionSchema, checkSchema, type LabAction, type LabCheck } from '../lab/schema.ts';
 import type { LabCheckOutcome } from './labs.ts';
 import { z } from './zod.ts';
 
@@ -128,6 +128,8 @@ export interface SimulationApi {
   // ---- guided labs (core/lab; main/host/lab-service.ts reads the lab, the worker grades)
   /** Evaluates a lab's checks (its variables already filled in) on the evidence of the live world. */
   labCheck(checks: LabCheck[]): LabCheckOutcome[];
+  /** Plays a lab's scenario into the live world at its actions' times; the actions it cannot apply, in words. */
+  labScenario(actions: LabAction[]): string[];
 }
 
 export interface SimulationEvents {
@@ -137,6 +139,8 @@ export interface SimulationEvents {
 
 /** Checks in one labCheck call (a lab document holds at most 50). */
 const MAX_LAB_CHECKS = 50;
+/** Scenario actions in one labScenario call. */
+const MAX_LAB_ACTIONS = 500;
 const time = z.int().min(0);
 const frameNumber = z.int().min(1);
 const instanceName = z.string().min(1).max(MAX_NAME_CHARS);
@@ -184,6 +188,7 @@ const simulationMethods = {
     transfer: (r) => (r.ok ? [r.bytes] : []),
   },
   labCheck: { args: z.tuple([z.array(checkSchema).min(1).max(MAX_LAB_CHECKS)]) },
+  labScenario: { args: z.tuple([z.array(actionSchema).max(MAX_LAB_ACTIONS)]) },
 } satisfies MethodSpecs<SimulationApi>;
 
 const simulationEvents = {

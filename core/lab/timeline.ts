@@ -83,6 +83,14 @@ export function runTimeline(service: SimulationService, actions: readonly TimedA
   return { log, errors, exits, endedAt: service.now() };
 }
 
+/**
+ * Applies one action now, outside a scripted timeline: the app's live lab plays the scenario into
+ * the learner's own run this way. Returns the problem in words, or null.
+ */
+export function applyAction(service: SimulationService, t: TimedAction, log: LogEntry[] = []): string | null {
+  return apply(service, t, log, [], new Map(), { index: -1 });
+}
+
 function apply(
   service: SimulationService, t: TimedAction, log: LogEntry[],
   exits: { instance: string; command: string; code: number | null }[], byPid: Map<number, number>, starting: { index: number },

@@ -14,6 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { Emitter, type Disposable } from '../../core/base/event.ts';
 import type { ReplaySummary, RestartReason, WorkerRestarted, WorkerState, WorkerStatus } from '../../core/contract/host.ts';
 import { simulationContract, type SimulationApi, type SimulationEvents } from '../../core/contract/simulation.ts';
+import type { LabAction } from '../../core/lab/schema.ts';
 import type { AbortSignalLike } from '../../core/rpc/cancellation.ts';
 import { RpcClient } from '../../core/rpc/client.ts';
 import { RpcError, RpcErrorCode } from '../../core/rpc/errors.ts';
@@ -217,6 +218,8 @@ export class FabricSupervisor implements Disposable {
       taps: direct('taps'),
       // Grading reads the world (captures, paths, state) and changes nothing: not journaled.
       labCheck: direct('labCheck'),
+      // The scenario changes the world: queued, and replayed right where it was armed.
+      labScenario: queued('labScenario', ([actions]) => this.journal.scenario(actions as LabAction[])),
     };
     return impl as unknown as Implementation<SimulationApi>;
   }

@@ -93,6 +93,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const [results, timeNs] = await Promise.all([supervisor.implementation.labCheck(checks, context), supervisor.implementation.now(context)]);
       return { results, timeNs };
     },
+    arm: (actions) => Promise.resolve(supervisor.implementation.labScenario(actions, { signal: { aborted: false, addEventListener() {}, removeEventListener() {} } })),
     log,
   });
   const hostEvents: EventSources<HostEvents> = { workerState: supervisor.onDidChangeState, workerRestarted: supervisor.onDidRestart };

@@ -7,7 +7,7 @@
  */
 import type { LabCheckReport, LabCheckOutcome, LabProgressState, LabsApi } from '../../core/contract/labs.ts';
 import type { JsonValue, LabProgress } from '../../core/contract/workspace.ts';
-import type { LabCheck } from '../../core/lab/schema.ts';
+import type { LabAction, LabCheck } from '../../core/lab/schema.ts';
 import { RpcError, RpcErrorCode } from '../../core/rpc/errors.ts';
 import type { Implementation } from '../../core/rpc/service-types.ts';
 import { LabNotFoundError, summaryOf, type LabCatalogue } from './lab-catalogue.ts';
@@ -18,6 +18,8 @@ export interface LabServiceDeps {
   readonly store: Pick<WorkspaceStore, 'listLabProgress' | 'setLabProgress'>;
   /** Evaluates checks on the live simulation (the supervisor's labCheck), with the run's time. */
   readonly grade: (checks: LabCheck[]) => Promise<{ results: LabCheckOutcome[]; timeNs: number }>;
+  /** Plays a scenario into the live simulation (the supervisor's labScenario); the problems. */
+  readonly arm: (actions: LabAction[]) => Promise<string[]>;
   readonly log?: (message: string) => void;
 }
 
@@ -85,9 +87,11 @@ export function createLabService(deps: LabServiceDeps): Implementation<LabsApi> 
     },
 
     async start(labId, seed) {
-      instance(labId, seed);
+      const actions = instance(labId, seed).lab.actions ?? [];
+      const scenarioProblems = actions.length > 0 ? await deps.arm([...actions]) : [];
       const p = await current(labId, seed);
-      return write(labId, { ...p, started: true }, p.completed);
+      const progress = await write(labId, { ...p, started: true }, p.completed);
+      return { progress, scenarioActions: actions.length - scenarioProblems.length, scenarioProblems };
     },
 
     async markStep(labId, step, done) {

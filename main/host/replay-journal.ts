@@ -13,18 +13,21 @@
  *    only way a replay can differ, and only when the user paused.) Consecutive runs are merged
  *    into the last one: with no input between them, run(a); run(b) and run(b) give the same world;
  *  - every completed `step` with the number of events it really ran;
- *  - every `exec` that started a process and every `kill` that stopped one.
+ *  - every `exec` that started a process and every `kill` that stopped one;
+ *  - every lab scenario armed (labScenario), which schedules the lab's actions.
  * Not replayed: a call that was in flight when the worker died (it may be what killed it); it
  * fails with UNAVAILABLE instead. Reads (pages, details, filters) change nothing and are not kept.
  */
 import type { SimulationApi } from '../../core/contract/simulation.ts';
+import type { LabAction } from '../../core/lab/schema.ts';
 import type { Remote } from '../../core/rpc/service-types.ts';
 
 export type JournalEntry =
   | { readonly kind: 'run'; readonly untilNs: number | undefined }
   | { readonly kind: 'step'; readonly events: number }
   | { readonly kind: 'exec'; readonly instance: string; readonly command: string }
-  | { readonly kind: 'kill'; readonly pid: number };
+  | { readonly kind: 'kill'; readonly pid: number }
+  | { readonly kind: 'scenario'; readonly actions: readonly LabAction[] };
 
 export interface ReplayCounts {
   readonly topology: boolean;
@@ -62,6 +65,11 @@ export class ReplayJournal {
     if (this.topology && events > 0) this.log.push({ kind: 'step', events });
   }
 
+  /** A lab's scenario armed in the world (its actions become kernel events). */
+  scenario(actions: readonly LabAction[]): void {
+    if (this.topology) this.log.push({ kind: 'scenario', actions });
+  }
+
   executed(instance: string, command: string): void {
     if (this.topology) this.log.push({ kind: 'exec', instance, command });
   }
@@ -93,6 +101,9 @@ export class ReplayJournal {
           break;
         case 'kill':
           await api.kill(e.pid);
+          break;
+        case 'scenario':
+          await api.labScenario([...e.actions]);
           break;
       }
       calls++;

@@ -226,6 +226,7 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     taps: () => eventLog?.taps() ?? [],
 
     labCheck: (checks) => liveLab?.check(checks) ?? nothingLoaded(checks),
+    labScenario: (actions) => liveLab?.arm(actions) ?? ['no topology is loaded'],
   };
 
   return {

@@ -2,7 +2,9 @@
  * Guided labs as the page sees them: the catalogue with each lab's saved progress, the open lab
  * (its steps, hints revealed so far, the last check's results), and the actions of the lab panel.
  * "Start" puts the lab's topology in the editor and loads it into the simulation — the same world
- * the consoles drive — so "check" grades the learner's own run. Progress lives in the workspace
+ * the consoles drive — and the host plays the lab's scenario into it, so "check" grades the
+ * learner's own run. (The run controls' Reset reloads the topology without the scenario: the
+ * panel's "Restart lab" is the lab's reset.) Progress lives in the workspace
  * store on the host (labs contract); after a reload the store reads it back and reopens the lab
  * worked on last.
  */
@@ -29,6 +31,8 @@ export const useLabsStore = defineStore('labs', () => {
   /** Texts of the general hints revealed for the open lab, in order. */
   const hints = shallowRef<readonly string[]>([]);
   const report = shallowRef<LabCheckReport | null>(null);
+  /** The lab's scenario actions that did not apply to the loaded topology (skipped), in words. */
+  const scenarioProblems = shallowRef<readonly string[]>([]);
   const busy = ref<string | null>(null);
   const error = ref<string | null>(null);
 
@@ -106,6 +110,7 @@ export const useLabsStore = defineStore('labs', () => {
   }
 
   function close(): void {
+    scenarioProblems.value = [];
     current.value = null;
     hints.value = [];
     report.value = null;
@@ -122,9 +127,12 @@ export const useLabsStore = defineStore('labs', () => {
       return false;
     }
     report.value = null;
-    const p = await act('Starting the lab', (a) => a.start(lab.id, lab.seed));
-    if (p) remember(p);
-    return p !== undefined;
+    // The host plays the lab's scenario (faults, moves, its commands) into the world just loaded.
+    const started = await act('Starting the lab', (a) => a.start(lab.id, lab.seed));
+    if (!started) return false;
+    remember(started.progress);
+    scenarioProblems.value = started.scenarioProblems;
+    return true;
   }
 
   /** Grades the live run. */
@@ -189,7 +197,7 @@ export const useLabsStore = defineStore('labs', () => {
   }
 
   return {
-    catalogue, byTopic, progress, current, currentProgress, hints, report, busy, error,
+    catalogue, byTopic, progress, current, currentProgress, hints, report, scenarioProblems, busy, error,
     refresh, open, close, start, check, revealHint, markStep, reset, forget, captureBytes,
   };
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostContract } from '../../../core/contract/host.ts';
 import { labsContract } from '../../../core/contract/labs.ts';
 import { simulationContract } from '../../../core/contract/simulation.ts';
 import type { Contract } from '../../../core/contract/spec.ts';
@@ -88,6 +89,33 @@ describe('the labs contract on createHost', () => {
     sim.dispose();
   }, 60_000);
 
+  it('plays the lab\'s scenario into the live run, and replays it after a worker restart', async () => {
+    const MOVE = '07-host-cache-move';
+    const labs = connect(host, 'labs', labsContract);
+    const sim = connect(host, 'simulation', simulationContract);
+    const app = connect(host, 'host', hostContract);
+    const opened = await labs.api.open(MOVE, 1);
+    const client = new LabCatalogue().instance(MOVE, 1).variables.get('client')!;
+    expect((await sim.api.load(opened.topologyText)).ok).toBe(true);
+    // The scenario moves server to host-c at 1.05 s; starting twice schedules it once.
+    expect(await labs.api.start(MOVE, 1)).toMatchObject({ scenarioActions: 1, scenarioProblems: [] });
+    expect(await labs.api.start(MOVE, 1)).toMatchObject({ scenarioProblems: [] });
+    expect(await sim.api.exec(client, 'ping -c 30 -i 0.1 -W 1 server')).toMatchObject({ ok: true });
+    await sim.api.run(5_000_000_000);
+    const report = await labs.api.check(MOVE, 1);
+    expect(report.results.filter((r) => !r.passed)).toEqual([]);
+
+    // A restarted worker replays load, scenario, exec and run: the same world grades the same.
+    await app.api.restartWorker();
+    const again = await labs.api.check(MOVE, 1);
+    expect(again.results).toEqual(report.results);
+
+    // A topology the scenario does not fit: the action is skipped, and said so.
+    expect((await sim.api.load(opened.topologyText.replace(/host-c/g, 'host-z'))).ok).toBe(true);
+    expect((await labs.api.start(MOVE, 1)).scenarioProblems).toEqual(['lab action 1: no host named "host-c" in this topology']);
+    for (const c of [labs, sim, app]) c.dispose();
+  }, 90_000);
+
   it('keeps progress — steps, hints, checks — in the workspace across a restart of the host', async () => {
     let labs = connect(host, 'labs', labsContract);
     await labs.api.markStep(LAB, 0, true);
@@ -108,7 +136,7 @@ describe('the labs contract on createHost', () => {
     expect(p.checksPassed).toHaveLength(7);
 
     // A different seed is a new attempt; resetting forgets the work.
-    expect(await labs.api.start(LAB, 9)).toMatchObject({ seed: 9, stepsDone: [], completed: false });
+    expect((await labs.api.start(LAB, 9)).progress).toMatchObject({ seed: 9, stepsDone: [], completed: false });
     await labs.api.resetProgress(LAB);
     expect((await labs.api.progress(LAB))[0]).toMatchObject({ started: false, stepsDone: [], checksPassed: [], hintsRevealed: 0 });
     labs.dispose();
