@@ -65,7 +65,15 @@ describe('simulation contract validators', () => {
 
   it('lists every method of the API, and only those', () => {
     expect(Object.keys(m).sort()).toEqual(
-      ['capturePage', 'exec', 'exportPcapng', 'filterCheck', 'frameDetail', 'frameHex', 'instances', 'kill', 'load', 'now', 'pause', 'run', 'step'].sort(),
+      [
+        'capturePage', 'exec', 'exportPcapng', 'filterCheck', 'frameDetail', 'frameHex', 'instances', 'kill', 'load', 'now', 'pause', 'run', 'step',
+        // capture view
+        'captureInfo', 'captureList', 'traceLens', 'followStream', 'expertSummary', 'filterComplete', 'exportSelection',
+        // simulation mode
+        'eventLog', 'stepToPacket', 'tracePath', 'inFlight', 'taps',
+        // labs
+        'labCheck', 'labScenario',
+      ].sort(),
     );
     expect(Object.keys(simulationContract.events).sort()).toEqual(['output', 'status']);
   });
@@ -100,5 +108,21 @@ describe('simulation contract validators', () => {
     expect(m.exportPcapng.transfer!(bytes)).toEqual([bytes]);
     expect(m.frameHex.transfer!(null)).toEqual([]);
     expect(m.frameDetail.transfer!({ number: 1, tree: [], sources: [{ name: 'Frame', bytes }] })).toEqual([bytes]);
+  });
+});
+
+describe('simulation mode methods', () => {
+  const mm = simulationContract.methods;
+  const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
+  it('bound event pages and steps, and take a trace id ≥ 1', () => {
+    expect(ok(mm.eventLog.args, [0, 200])).toBe(true);
+    expect(ok(mm.eventLog.args, [0, 10_001])).toBe(false);
+    expect(ok(mm.eventLog.args, [-1, 10])).toBe(false);
+    expect(ok(mm.stepToPacket.args, [100_000])).toBe(true);
+    expect(ok(mm.stepToPacket.args, [0])).toBe(false);
+    expect(ok(mm.tracePath.args, [1])).toBe(true);
+    expect(ok(mm.tracePath.args, [0])).toBe(false);
+    expect(ok(mm.inFlight.args, [])).toBe(true);
+    expect(ok(mm.taps.args, [1])).toBe(false);
   });
 });
