@@ -15,6 +15,8 @@ export type FetchPage = (offset: number, count: number) => Promise<ListPage>;
 export class PageCache {
   private readonly pages = new Map<number, ListRow[]>();
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** Pages whose fetch failed in this epoch: not asked again until a reset (no retry storm). */
+  private readonly failed = new Set<number>();
   private epoch = 0;
 
   constructor(
@@ -29,6 +31,7 @@ export class PageCache {
     this.epoch++;
     this.pages.clear();
     this.inFlight.clear();
+    this.failed.clear();
   }
 
   /** The row at list index `i`, or undefined while its page is not here (asks for it). */
@@ -59,6 +62,7 @@ export class PageCache {
   private load(p: number): Promise<void> {
     const pending = this.inFlight.get(p);
     if (pending) return pending;
+    if (this.failed.has(p)) return Promise.resolve();
     const epoch = this.epoch;
     const job = this.fetch(p * PAGE_ROWS, PAGE_ROWS).then(
       (page) => {
@@ -72,6 +76,7 @@ export class PageCache {
       (e: unknown) => {
         if (epoch !== this.epoch) return;
         this.inFlight.delete(p);
+        this.failed.add(p);
         this.onPage(null, e);
       },
     );

@@ -59,8 +59,9 @@ export const useCaptureStore = defineStore('capture', () => {
     offset,
     count,
     ...(appliedFilter.value ? { filter: appliedFilter.value } : {}),
-    ...(points.value ? { points: points.value } : {}),
-    ...(sort.value ? { sort: sort.value } : {}),
+    // Plain copies: reactive proxies cannot be cloned onto a port.
+    ...(points.value ? { points: [...points.value] } : {}),
+    ...(sort.value ? { sort: { column: sort.value.column, descending: sort.value.descending } } : {}),
   });
 
   const onPage = (page: ListPage | null, e: unknown) => {
@@ -170,6 +171,7 @@ export const useCaptureStore = defineStore('capture', () => {
         return false;
       }
     }
+    checkSeq++;
     filterText.value = text;
     filterState.value = t === '' ? 'empty' : 'valid';
     filterError.value = null;
@@ -183,6 +185,7 @@ export const useCaptureStore = defineStore('capture', () => {
 
   /** Esc: drops the completion list, else puts back the applied filter, else clears it. */
   async function escapeFilter(): Promise<void> {
+    checkSeq++; // a check still in flight must not bring the completions back
     if (completion.value) {
       completion.value = null;
       return;
@@ -404,7 +407,7 @@ export const useCaptureStore = defineStore('capture', () => {
     busy.value = 'Exporting';
     try {
       const selection =
-        what === 'all' ? {} : what === 'displayed' ? { ...(appliedFilter.value ? { filter: appliedFilter.value } : {}), ...(points.value ? { points: points.value } : {}) } : { points: points.value ?? [] };
+        what === 'all' ? {} : what === 'displayed' ? { ...(appliedFilter.value ? { filter: appliedFilter.value } : {}), ...(points.value ? { points: [...points.value] } : {}) } : { points: [...(points.value ?? [])] };
       const r = await a.exportSelection(selection);
       if (!r.ok) {
         error.value = `Export: ${r.error.message}`;
