@@ -60,6 +60,10 @@ class FakeApp extends EventEmitter {
   getVersion() {
     return '0.1.0-test';
   }
+  /** Unpackaged, Electron's app path is the folder of the package.json it was started with: the checkout. */
+  getAppPath() {
+    return new URL('../../../..', import.meta.url).pathname.replace(/\/$/, '');
+  }
   enableSandbox() {
     this.sandboxed = true;
   }
