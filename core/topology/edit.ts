@@ -32,6 +32,7 @@ export function applyChange(tree: Document, change: TopologyChange): Result<void
     case 'set':
       if (change.path.length === 0) return err('cannot replace the whole document');
       if (!fillEmptyParents(tree, change.path)) return err(`${where} is inside a value that is not a mapping or list`);
+      if (change.path.length === 2) blockIfEmpty(tree, change.path[0]);
       // A YAML node (from undo) goes in as it is, with its comments; createNode returns it unchanged.
       tree.setIn(change.path, isNode(change.value) ? change.value : tree.createNode(change.value));
       return ok(undefined);
@@ -71,6 +72,15 @@ export function applyChange(tree: Document, change: TopologyChange): Result<void
       return err(`cannot put an entry back at ${where}`);
     }
   }
+}
+
+/**
+ * A top-level collection written `vpcs: {}` (what deleting its last object prints) gets its first
+ * new object in block style, one object per line as in the examples, not `vpcs: { a: { … } }`.
+ */
+function blockIfEmpty(tree: Document, collection: string | number): void {
+  const node = tree.getIn([collection], true);
+  if (isMap(node) && node.items.length === 0 && node.flow) node.flow = false;
 }
 
 /**

@@ -22,6 +22,10 @@ export function invertChange(tree: Document, change: TopologyChange): Result<Top
 }
 
 function invertSet(tree: Document, path: DocPath): TopologyChange {
+  // The first object in an empty `vpcs: {}` turns the collection to block style (edit.ts): undo
+  // puts the empty flow mapping back as it was.
+  const coll = path.length === 2 ? tree.getIn([path[0]], true) : undefined;
+  if (isMap(coll) && coll.flow && coll.items.length === 0) return { op: 'set', path: [path[0]], value: coll.clone() };
   // Walk down: the first missing level is what the set creates (remove it again); an empty
   // entry on the way (`web:`) becomes a mapping (put the empty entry back).
   for (let i = 1; i <= path.length; i++) {

@@ -111,3 +111,14 @@ describe('undo and redo', () => {
     expect(applyChange(t, { op: 'set', path: ['vpcs', 'other', 'cidr', 'x'], value: 1 }).ok).toBe(false);
   });
 });
+
+describe('a collection emptied and filled again', () => {
+  it('reads one object per line, and undoes to `{}`', () => {
+    const t = loadTopology('version: 1\nvpcs: {}\n').tree!;
+    const h = new EditHistory();
+    h.apply(t, 'add', [{ op: 'set', path: ['vpcs', 'a'], value: { cidr: '10.0.0.0/16' } }]);
+    expect(t.toString()).toBe('version: 1\nvpcs:\n  a:\n    cidr: 10.0.0.0/16\n');
+    h.undo(t);
+    expect(t.toString()).toBe('version: 1\nvpcs: {}\n');
+  });
+});
