@@ -50,6 +50,9 @@ export default defineConfig({
     // Relative asset URLs, as renderer/vite.config.ts: served from app://underlay/ and from / alike.
     base: './',
     plugins: [vue()],
+    // As renderer/vite.config.ts: monaco-yaml's worker imports a monaco-editor path the package's
+    // exports map no longer has.
+    resolve: { alias: [{ find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: resolve(root, 'node_modules/monaco-editor/esm/vs/$1') }] },
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

@@ -14,6 +14,9 @@ export default defineConfig({
   // Relative asset URLs: the bundle is loaded from file:// in Electron and from / in browser mode.
   base: './',
   plugins: [vue()],
+  // monaco-yaml's worker imports monaco-editor/esm/vs/…, a path monaco-editor's exports map no
+  // longer has (it maps monaco-editor/* to esm/vs/*): point it at the file itself.
+  resolve: { alias: [{ find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: `${here}/../node_modules/monaco-editor/esm/vs/$1` }] },
   build: {
     outDir: `${here}/../dist/renderer`,
     emptyOutDir: true,

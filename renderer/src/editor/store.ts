@@ -36,6 +36,11 @@ export const useEditorStore = defineStore('editor', () => {
   const message = ref<string | null>(null);
   const layingOut = ref(false);
 
+  /** A place in the text to show (a diagnostic picked in the list, a node's definition). */
+  const reveal = shallowRef<{ readonly offset: number; readonly endOffset: number } | null>(null);
+  /** The text editor's pending (debounced) keystrokes: sent before any canvas edit reads the text. */
+  let flushText: (() => void) | null = null;
+
   const history = new EditHistory();
   const past: Snapshot[] = [];
   const future: Snapshot[] = [];
@@ -91,6 +96,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   /** Applies changes as one undoable edit; false (with `message`) when they cannot apply. */
   function apply(label: string, changes: readonly TopologyChange[]): boolean {
+    flushText?.();
     const tree = editableTree();
     if (!tree) {
       message.value = 'Fix the syntax error in the text first: the canvas edits the parsed document.';
@@ -134,6 +140,7 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   function move(side: 'undo' | 'redo'): boolean {
+    flushText?.();
     const tree = editableTree();
     if (!tree) return false;
     const entry = side === 'undo' ? history.undo(tree) : history.redo(tree);
@@ -178,6 +185,26 @@ export const useEditorStore = defineStore('editor', () => {
     }
   }
 
+  /** Sends the text editor's pending keystrokes now (before loading the text elsewhere). */
+  function flush(): void {
+    flushText?.();
+  }
+
+  function onBeforeEdit(fn: (() => void) | null): void {
+    flushText = fn;
+  }
+
+  function revealText(offset: number, endOffset: number): void {
+    reveal.value = { offset, endOffset };
+  }
+
+  /** Shows where an object is defined in the text. */
+  function revealObject(id: string): void {
+    const [c, ...rest] = id.split('/');
+    const node = result.value.tree?.getIn([c, rest.join('/')], true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) revealText(node.range[0], node.range[1]);
+  }
+
   function forget(): void {
     history.clear();
     past.length = 0;
@@ -203,8 +230,8 @@ export const useEditorStore = defineStore('editor', () => {
   );
 
   return {
-    text, result, value, readable, view, selection, selectedEdges, positions, clipboard, message, layingOut,
+    text, result, value, readable, view, selection, selectedEdges, positions, clipboard, message, layingOut, reveal,
     diagnostics, badges, graph, canUndo, canRedo, undoLabel, redoLabel,
-    setText, apply, run, undo, redo, select, copy, moveNode, autoLayout, forget,
+    setText, apply, run, undo, redo, select, copy, moveNode, autoLayout, forget, flush, onBeforeEdit, revealText, revealObject,
   };
 });
