@@ -9,14 +9,19 @@ function cssVar(name: string, fallback: string): string {
 }
 
 export function createXtermTerminal(element: HTMLElement): TerminalLike {
+  const theme = () => ({ background: cssVar('--surface-2', '#eef0f3'), foreground: cssVar('--text', '#1d2127'), cursor: cssVar('--accent', '#1f5fbf'), selectionBackground: '#7aa7e6' });
   const term = new Terminal({
     convertEol: false,
     cursorBlink: true,
     fontFamily: cssVar('--mono', 'monospace'),
     fontSize: 13,
     scrollback: 5000,
-    theme: { background: cssVar('--surface-2', '#eef0f3'), foreground: cssVar('--text', '#1d2127'), cursor: cssVar('--accent', '#1f5fbf'), selectionBackground: '#7aa7e6' },
+    theme: theme(),
   });
+  // The theme variables change with the system's light/dark preference: follow them.
+  const scheme = matchMedia('(prefers-color-scheme: dark)');
+  const retheme = () => (term.options.theme = theme());
+  scheme.addEventListener('change', retheme);
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(element);
@@ -35,6 +40,7 @@ export function createXtermTerminal(element: HTMLElement): TerminalLike {
     fit: refit,
     dispose: () => {
       observer.disconnect();
+      scheme.removeEventListener('change', retheme);
       term.dispose();
     },
   };
