@@ -5,9 +5,10 @@
  */
 import { captureBench } from './ui/capture.ts';
 import { startUiBench, type UiBench } from './ui/setup.ts';
+import { topologyCanvasBench } from './ui/topology-canvas.ts';
 
 type Part = (bench: UiBench, log: (line: string) => void) => Promise<string[]>;
-const PARTS: readonly [string, Part][] = [['capture view', captureBench]];
+const PARTS: readonly [string, Part][] = [['capture view', captureBench], ['topology canvas', async (b, log) => topologyCanvasBench(await b.newPage(), b.server.url, log)]];
 
 const bench = await startUiBench();
 const lines: string[] = [];
