@@ -34,6 +34,16 @@ export class PageCache {
     this.failed.clear();
   }
 
+  /**
+   * Drops the pages from the one holding index `from` on, keeping the rest: a list in frame order
+   * only grows at its end, so new frames change nothing before it.
+   */
+  dropTail(from: number): void {
+    const first = Math.floor(Math.max(0, from) / PAGE_ROWS);
+    for (const p of [...this.pages.keys()]) if (p >= first) this.pages.delete(p);
+    for (const p of [...this.failed]) if (p >= first) this.failed.delete(p);
+  }
+
   /** The row at list index `i`, or undefined while its page is not here (asks for it). */
   row(i: number): ListRow | undefined {
     const p = Math.floor(i / PAGE_ROWS);

@@ -70,7 +70,10 @@ export const useCaptureStore = defineStore('capture', () => {
       sortError.value = page.sortError;
       loading.value = false;
       if (page.error) error.value = page.error.message;
-    } else error.value = describeCallError('Reading the packet list', e);
+    } else {
+      error.value = describeCallError('Reading the packet list', e);
+      loading.value = false;
+    }
     version.value++;
   };
   const cache = new PageCache(async (offset, count) => {
@@ -87,6 +90,8 @@ export const useCaptureStore = defineStore('capture', () => {
 
   /** Starts the list over with the current query: total from a first page, cache dropped. */
   async function reload(): Promise<void> {
+    // For the UI benchmark and the browser's performance panel: when the list was asked for.
+    performance.mark('underlay:capture-list-requested');
     cache.reset();
     loading.value = true;
     error.value = null;
@@ -120,11 +125,24 @@ export const useCaptureStore = defineStore('capture', () => {
     { immediate: true },
   );
 
+  let lastGeneration = -1;
   async function framesChanged(): Promise<void> {
+    if (!api.value) return; // not connected yet: the connection's generation change comes back here
     const frames = simulation.status.frames;
-    if (frames === lastFrames) return;
+    const fresh = connection.generation !== lastGeneration; // a (re)connection: ask everything again
+    if (frames === lastFrames && !fresh) return;
+    lastGeneration = connection.generation;
+    const grew = !fresh && lastFrames > 0 && frames > lastFrames;
     if (frames < lastFrames) clearSelection();
     lastFrames = frames;
+    if (grew && sort.value === null) {
+      // Frames were added at the end: keep the pages before it (no flicker while a run goes).
+      const end = total.value;
+      cache.dropTail(end);
+      version.value++;
+      await Promise.all([cache.ensure(end, end), refreshInfo()]);
+      return;
+    }
     await Promise.all([reload(), refreshInfo()]);
   }
 

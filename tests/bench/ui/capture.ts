@@ -62,11 +62,15 @@ export async function captureBench(bench: UiBench, log: (line: string) => void):
   });
   await page.goto(bench.server.url);
   await page.waitForFunction(() => (window as unknown as { __rowsAt?: number }).__rowsAt !== undefined, undefined, { timeout: 60_000 });
-  const firstRowsMs = await page.evaluate(() => {
+  const opening = await page.evaluate(() => {
     const w = window as unknown as { __connectedAt: number; __rowsAt: number };
-    return w.__rowsAt - w.__connectedAt;
+    const asked = performance.getEntriesByName('underlay:capture-list-requested')[0]?.startTime ?? w.__connectedAt;
+    return { fromConnected: w.__rowsAt - w.__connectedAt, fromAsked: w.__rowsAt - asked };
   });
-  log(`first rows visible ${firstRowsMs.toFixed(0)} ms after the connection came up`);
+  // The figure: from the capture list asking for its first page to its rows drawn (the whole page's
+  // start-up before that — editor, consoles — is not the capture view's).
+  const firstRowsMs = opening.fromAsked;
+  log(`first rows visible ${firstRowsMs.toFixed(0)} ms after the list asked for them (${opening.fromConnected.toFixed(0)} ms after the connection came up)`);
 
   // Scrolling: the viewport moved every animation frame (small steps, page jumps, far jumps).
   const scroll = await page.evaluate(async () => {
