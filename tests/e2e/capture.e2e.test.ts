@@ -84,8 +84,9 @@ describe('the capture view in Chromium, browser mode', () => {
     await expect.poll(() => input.getAttribute('class')).toContain('valid');
     await input.press('Enter');
     await expect.poll(() => page.getByTestId('capture-count').innerText()).toContain('displayed');
+    // The count says "displayed" at once; the rows follow when the filtered page arrives.
+    await expect.poll(async () => (await gridRows()).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(6); // 3 requests + 3 replies, on several underlay ports
     const rows = await gridRows();
-    expect(rows.length).toBeGreaterThanOrEqual(6); // 3 requests + 3 replies, each on several underlay ports
     for (const r of rows) expect(r.cells[4]).toBe('ICMP');
     await input.fill('ip.src == ');
     await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
