@@ -194,6 +194,9 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     },
     exportSelection: (selection) => captureView().export(selection),
 
+    labCheck: (checks) => liveLab?.check(checks) ?? nothingLoaded(checks),
+    labScenario: (actions) => liveLab?.arm(actions) ?? ['no topology is loaded'],
+
     eventLog: (offset, count) => eventLog?.page(offset, count) ?? { offset: 0, total: 0, firstAvailable: 0, packets: 0, rows: [] },
 
     async stepToPacket(maxEvents, context) {
@@ -224,9 +227,6 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     inFlight: () => (service && eventLog ? eventLog.inFlight(service.now()) : []),
 
     taps: () => eventLog?.taps() ?? [],
-
-    labCheck: (checks) => liveLab?.check(checks) ?? nothingLoaded(checks),
-    labScenario: (actions) => liveLab?.arm(actions) ?? ['no topology is loaded'],
   };
 
   return {

@@ -8,11 +8,20 @@
  *  - run() with no limit never answers until cancelled; now() reports how many calls the fake saw
  *    cancelled, so a test on any transport can tell that the cancel reached the implementation.
  *  - frameHex(n) is n bytes 0, 1, 2 …; exportPcapng() is a 64-byte "file"; both are handed over.
+ *  - The capture-view, simulation-mode and lab questions answer as a world with nothing captured
+ *    does: the real core objects over an empty store (the RPC suite tests transport, not them).
  */
 import { Emitter } from '../../../../core/base/event.ts';
 import type { SimulationApi, SimulationEvents } from '../../../../core/contract/simulation.ts';
 import { RpcError, RpcErrorCode } from '../../../../core/rpc/errors.ts';
 import type { EventSources, Implementation } from '../../../../core/rpc/service-types.ts';
+import { CaptureStore } from '../../../../core/fabric/capture/capture-store.ts';
+import { completeFilter } from '../../../../core/filter/index.ts';
+import { createDefaultEngine } from '../../../../core/dissect/protocols/index.ts';
+import { CaptureQuery } from '../../../../core/service/capture-query.ts';
+import { CaptureView } from '../../../../core/service/capture-view.ts';
+import { tracePath } from '../../../../core/service/trace-path.ts';
+import { nothingLoaded } from '../../../../main/host/live-lab.ts';
 
 export interface FakeSimulation {
   readonly implementation: Implementation<SimulationApi>;
@@ -31,6 +40,8 @@ export function fakeSimulation(): FakeSimulation {
   let time = 0;
   let nextPid = 1;
   let loaded = false;
+  const view = new CaptureView(new CaptureQuery(new CaptureStore({ maxBytes: 4096 })));
+  const fields = createDefaultEngine().fields;
 
   const implementation: Implementation<SimulationApi> = {
     load(text, seed) {
@@ -106,6 +117,20 @@ export function fakeSimulation(): FakeSimulation {
       handedOut.push(bytes);
       return bytes;
     },
+    eventLog: (offset) => ({ offset, total: 0, firstAvailable: 0, packets: 0, rows: [] }),
+    stepToPacket: () => ({ events: 0, found: false }),
+    tracePath: (traceId) => tracePath(null, (p) => p, traceId, 16),
+    inFlight: () => [],
+    taps: () => [],
+    captureList: (query) => view.page(query),
+    captureInfo: () => view.info(),
+    traceLens: (frame) => view.lens(frame),
+    followStream: (frame) => view.follow(frame),
+    expertSummary: () => view.expertSummary(),
+    filterComplete: (text, cursor) => completeFilter(text, cursor, fields),
+    exportSelection: (selection) => view.export(selection),
+    labCheck: (checks) => nothingLoaded(checks),
+    labScenario: () => ['no topology is loaded'],
   };
   return { implementation, events: { output: output.event, status: status.event }, output, status, handedOut };
 }
