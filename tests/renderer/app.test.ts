@@ -39,7 +39,7 @@ describe('the app shell', () => {
   it('starts with the connection up and sensible empty states', async () => {
     const w = await mountApp();
     expect(w.get('[data-testid="connection-label"]').text()).toBe('Connected');
-    expect(w.text()).toContain('No frames captured yet');
+    expect(w.get('[data-testid="capture-empty"]').text()).toBe('No capture yet: run traffic from a console (for example ping), then Run.');
     expect(w.text()).toContain('Load a topology to run commands on its instances.');
     expect(w.text()).toContain('Nothing saved yet');
     expect(w.get('[data-testid="virtual-time"]').text()).toBe('0 s');
@@ -96,12 +96,15 @@ describe('the app shell', () => {
     const frames = Number(w.get('[data-testid="frame-count"]').text());
     expect(frames).toBeGreaterThan(0);
 
-    const table = w.get('[data-testid="capture-table"]');
-    expect(table.findAll('th').map((h) => h.text())).toEqual(['No.', 'Time', 'Source', 'Destination', 'Protocol', 'Length', 'Info']);
-    const rows = table.findAll('tbody tr').map((r) => r.findAll('td').map((c) => c.text()));
-    expect(rows).toHaveLength(frames);
-    expect(rows[0]).toEqual(['1', '0.000000000', '02:00:00:00:00:01', 'Broadcast', 'ARP', '42', 'Who has 10.0.1.1? Tell 10.0.1.4']);
-    expect(rows.some((r) => r[4] === 'ICMP' && r[2] === '10.0.1.4' && r[3] === '10.0.1.5' && r[6].startsWith('Echo (ping) request'))).toBe(true);
+    // The packet list: Wireshark's columns plus the capture point and trace id, a virtual window of rows.
+    const list = w.get('[data-testid="packet-list"]');
+    expect(w.findAll('[role="columnheader"]').map((h) => h.text())).toEqual(['No.', 'Time', 'Source', 'Destination', 'Protocol', 'Length', 'Capture point', 'Trace', 'Info']);
+    await until(w, () => Number(list.attributes('aria-rowcount')) === frames);
+    await until(w, () => list.findAll('[role="row"]').some((r) => r.attributes('data-frame') === '1'));
+    const rows = list.findAll('[role="row"]').map((r) => r.findAll('[role="gridcell"]').map((c) => c.text()));
+    expect(rows[0].slice(0, 6)).toEqual(['1', '0.000000000', '02:00:00:00:00:01', 'Broadcast', 'ARP', '42']);
+    expect(rows[0][8]).toBe('Who has 10.0.1.1? Tell 10.0.1.4');
+    expect(rows.some((r) => r[4] === 'ICMP' && r[2] === '10.0.1.4' && r[3] === '10.0.1.5' && r[8].startsWith('Echo (ping) request'))).toBe(true);
 
     // Time only moves forward: an earlier target is refused in place, before any call.
     await w.get('input[aria-label="Run until, in seconds of virtual time"]').setValue('1');
@@ -113,7 +116,7 @@ describe('the app shell', () => {
     await until(w, () => button(w, 'Reset').attributes('disabled') === undefined);
     await button(w, 'Reset').trigger('click');
     await until(w, () => w.get('[data-testid="virtual-time"]').text() === '0 s');
-    await until(w, () => w.text().includes('No frames captured yet'));
+    await until(w, () => w.find('[data-testid="capture-empty"]').exists());
   });
 
   it('saves the document to the workspace and lists it with its history', async () => {
