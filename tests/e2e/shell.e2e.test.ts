@@ -59,6 +59,20 @@ afterAll(async () => {
 
 const text = (testId: string) => page.getByTestId(testId).innerText();
 
+/** The topology text as Monaco shows it (its lines use no-break spaces). */
+const editorText = async () => (await page.getByTestId('monaco').locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+
+/** Replaces the whole document in Monaco with a paste, as a person would (typing would auto-indent). */
+async function replaceDocument(text: string): Promise<void> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  // Typed structurally: this file is checked without the DOM library.
+  type WithClipboard = { navigator: { clipboard: { writeText(t: string): Promise<void> } } };
+  await page.evaluate((t) => (globalThis as unknown as WithClipboard).navigator.clipboard.writeText(t), text);
+  await page.getByTestId('monaco').locator('.view-lines').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Control+v');
+}
+
 /** A client of the same server beside the page (same token and Origin), to check or poke the host. */
 async function sideClient<Api, Events>(contract: Contract<Api, Events>): Promise<RpcClient<Api, Events>> {
   const { port } = await connectWsPort(`${server.origin.replace('http', 'ws')}/rpc/${contract.name}?token=${server.token}`, { origin: server.origin });
@@ -73,7 +87,8 @@ describe('the shell in Chromium, browser mode', () => {
   });
 
   it('shows a bad line in place', async () => {
-    await page.getByLabel('Topology document (YAML or JSON)').fill('version: 1\nvpcs:\n  lab: { cidr: 10.0.0.0/16 }\nsubnets:\n  app: { cidr: 10.0.1.0/33 }\n');
+    await page.getByTestId('monaco').locator('.view-lines').waitFor({ timeout: 30_000 });
+    await replaceDocument('version: 1\nvpcs:\n  lab: { cidr: 10.0.0.0/16 }\nsubnets:\n  app: { cidr: 10.0.1.0/33 }\n');
     await page.getByRole('button', { name: 'Load into simulation' }).click();
     const diagnostic = page.getByTestId('diagnostic').first();
     await diagnostic.waitFor();
@@ -96,14 +111,18 @@ describe('the shell in Chromium, browser mode', () => {
 
     const frames = Number(await text('frame-count'));
     expect(frames).toBeGreaterThan(0);
-    const rows = page.getByTestId('capture-table').locator('tbody tr');
-    // The list pulls its page after the status reports the frames: wait for it rather than race it.
-    await expect.poll(() => rows.count()).toBe(Math.min(frames, 100));
+    // The packet list is a virtual window over the capture: it says how many rows it has, and
+    // draws the first ones once it has pulled their page.
+    const list = page.getByTestId('packet-list');
+    await expect.poll(async () => Number(await list.getAttribute('aria-rowcount'))).toBe(frames);
+    const rows = list.locator('[role="row"][data-frame]');
+    await rows.first().waitFor();
     // Typed structurally: this file is checked without the DOM library.
-    type Row = { readonly children: ArrayLike<{ readonly textContent: string | null }> };
-    const cells = await rows.evaluateAll((trs: Row[]) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent?.trim() ?? '')));
+    type Row = { querySelectorAll(s: string): ArrayLike<{ readonly textContent: string | null }> };
+    const cells = await rows.evaluateAll((trs: Row[]) => trs.map((tr) => Array.from(tr.querySelectorAll('[role="gridcell"]'), (td) => td.textContent?.trim() ?? '')));
     expect(cells[0].slice(0, 5)).toEqual(['1', '0.000000000', '02:00:00:00:00:01', 'Broadcast', 'ARP']);
-    const pings = cells.filter((c) => c[4] === 'ICMP' && c[2] === '10.0.1.4' && c[3] === '10.0.1.5' && c[6].startsWith('Echo (ping) request'));
+    // Columns: No., Time, Source, Destination, Protocol, Length, Capture point, Trace, Info.
+    const pings = cells.filter((c) => c[4] === 'ICMP' && c[2] === '10.0.1.4' && c[3] === '10.0.1.5' && c[8].startsWith('Echo (ping) request'));
     expect(pings.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -149,8 +168,9 @@ describe('the shell in Chromium, browser mode', () => {
   });
 
   it('keeps unsaved edits through a reload, as a draft offered when the topology is opened', async () => {
-    const editor = page.getByLabel('Topology document (YAML or JSON)');
-    await editor.fill(`${await editor.inputValue()}# edited, not saved\n`);
+    await page.getByTestId('monaco').locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('# edited, not saved\n');
     // The page autosaves after a quiet moment; ask the workspace, as a second client would.
     const workspace = await sideClient(workspaceContract);
     await expect.poll(async () => (await workspace.api.getDraft(1))?.text.endsWith('# edited, not saved\n'), { timeout: 10_000 }).toBe(true);
@@ -160,7 +180,7 @@ describe('the shell in Chromium, browser mode', () => {
     await page.getByRole('button', { name: 'Open minimal' }).first().click();
     await page.getByTestId('draft-offer').waitFor();
     await page.getByRole('button', { name: 'Restore them' }).click();
-    expect(await editor.inputValue()).toContain('# edited, not saved');
+    await expect.poll(editorText).toContain('# edited, not saved');
     expect(await text('document-title')).toBe('minimal (r1) — edited');
   });
 
