@@ -10,13 +10,13 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationContract } from '../../core/contract/simulation.ts';
 import { RpcClient } from '../../core/rpc/client.ts';
 import { createHost, type Host } from '../../main/host/host.ts';
 import { connectWsPort } from '../../main/rpc/ws-port.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import { rendererBundle } from './support/renderer-bundle.ts';
 
 const root = join(import.meta.dirname, '../..');
 const artifacts = join(root, 'tests/.artifacts');
@@ -30,8 +30,7 @@ const complaints: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'underlay-capture-e2e-'));
-  const rendererDir = join(dir, 'renderer');
-  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: rendererDir, emptyOutDir: true } });
+  const rendererDir = await rendererBundle();
   host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {} });
   server = await startWebServer({ rendererDir, sink: host });
   browser = await chromium.launch({
@@ -91,7 +90,14 @@ describe('the capture view in Chromium, browser mode', () => {
     await input.fill('ip.src == ');
     await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByTestId('filter-status').innerText()).toMatch(/Column \d+:/);
-    await input.press('Escape'); // back to the applied filter
+    // After "==" the completions offer fields (a field may be compared with a field): the first
+    // Esc closes them, the second goes back to the applied filter.
+    const completions = page.getByRole('listbox');
+    await completions.waitFor();
+    await input.press('Escape');
+    await completions.waitFor({ state: 'detached' });
+    expect(await input.inputValue()).toBe('ip.src == ');
+    await input.press('Escape');
     await expect.poll(() => input.inputValue()).toBe('geneve && icmp');
   });
 
@@ -112,7 +118,7 @@ describe('the capture view in Chromium, browser mode', () => {
     expect(selected).toMatch(/eni/i);
     // Tree ↔ bytes: clicking a byte selects a node of the tree.
     await page.getByTestId('hex-pane').locator('.b[data-offset="23"]').click();
-    await expect.poll(() => page.locator('[role="treeitem"][aria-selected="true"]').innerText()).toMatch(/^Protocol: ICMP/);
+    await expect.poll(async () => (await page.locator('[role="treeitem"][aria-selected="true"]').innerText()).trim()).toMatch(/^Protocol: ICMP \(1\)/);
     await page.screenshot({ path: join(artifacts, 'capture-twin.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(artifacts, 'capture-dark.png'), fullPage: true });

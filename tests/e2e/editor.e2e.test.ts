@@ -9,13 +9,13 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceContract, type WorkspaceApi, type WorkspaceEvents } from '../../core/contract/workspace.ts';
 import { RpcClient } from '../../core/rpc/client.ts';
 import { createHost, type Host } from '../../main/host/host.ts';
 import { connectWsPort } from '../../main/rpc/ws-port.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import { rendererBundle } from './support/renderer-bundle.ts';
 
 const root = join(import.meta.dirname, '../..');
 const artifacts = join(root, 'tests/.artifacts');
@@ -30,8 +30,7 @@ const complaints: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'underlay-editor-e2e-'));
-  const rendererDir = join(dir, 'renderer');
-  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: rendererDir, emptyOutDir: true } });
+  const rendererDir = await rendererBundle();
   host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {} });
   server = await startWebServer({ rendererDir, sink: host });
   const { port } = await connectWsPort(`${server.origin.replace('http', 'ws')}/rpc/workspace?token=${server.token}`, { origin: server.origin });

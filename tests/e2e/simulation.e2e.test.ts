@@ -8,10 +8,10 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../main/host/host.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import { rendererBundle } from './support/renderer-bundle.ts';
 
 const root = join(import.meta.dirname, '../..');
 const artifacts = join(root, 'tests/.artifacts');
@@ -25,8 +25,7 @@ const complaints: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'underlay-e2e-sim-'));
-  const rendererDir = join(dir, 'renderer');
-  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: rendererDir, emptyOutDir: true } });
+  const rendererDir = await rendererBundle();
   host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {} });
   server = await startWebServer({ rendererDir, sink: host });
   browser = await chromium.launch({

@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { simulationContract, type SimulationApi, type SimulationEvents } from '../../../core/contract/simulation.ts';
 import { RpcClient } from '../../../core/rpc/client.ts';
 import { createHost, type Host } from '../../../main/host/host.ts';
 import { connectWsPort } from '../../../main/rpc/ws-port.ts';
 import { startWebServer, type WebServer } from '../../../main/web/server.ts';
+import { rendererBundle } from '../../e2e/support/renderer-bundle.ts';
 
 export const root = join(import.meta.dirname, '../../..');
 
@@ -29,8 +29,7 @@ export interface UiBench {
 
 export async function startUiBench(): Promise<UiBench> {
   const dir = mkdtempSync(join(tmpdir(), 'underlay-bench-ui-'));
-  const rendererDir = join(dir, 'renderer');
-  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: rendererDir, emptyOutDir: true } });
+  const rendererDir = await rendererBundle();
   const host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'bench', log: () => {} });
   const server = await startWebServer({ rendererDir, sink: host });
   const browser = await chromium.launch({
