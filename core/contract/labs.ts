@@ -91,6 +91,12 @@ export interface LabStarted {
 export interface LabsApi {
   /** The catalogue: every lab that loads, in folder order. */
   list(): LabSummary[];
+  /**
+   * This workspace's learner seed: drawn at random the first time it is asked for, then kept, so
+   * one learner's names and addresses stay the same and another learner's differ. A lab already
+   * started keeps the seed of its saved progress.
+   */
+  learnerSeed(): number;
   /** One learner's instance: topology, steps and check titles with the seed's values. */
   open(labId: string, seed: number): OpenedLab;
   /** The general hint at `index` (0-based), remembered as revealed; null when there is none. */
@@ -118,6 +124,7 @@ const seed = z.int().min(0).max(0xffff_ffff);
 
 const labsMethods = {
   list: { args: z.tuple([]) },
+  learnerSeed: { args: z.tuple([]) },
   open: { args: z.tuple([labId, seed]) },
   hint: { args: z.tuple([labId, seed, z.int().min(0).max(1000)]) },
   check: { args: z.tuple([labId, seed]) },

@@ -5,6 +5,7 @@
  * contract, served by a validating RpcServer (unknown methods and malformed arguments are refused
  * with an error code before any implementation runs).
  */
+import { randomInt } from 'node:crypto';
 import { toDisposable, type Disposable } from '../../core/base/event.ts';
 import { hostContract, type HostApi, type HostEvents } from '../../core/contract/host.ts';
 import { labsContract } from '../../core/contract/labs.ts';
@@ -48,6 +49,8 @@ export interface HostOptions {
    * under process.resourcesPath.
    */
   readonly labsDir?: string;
+  /** Draws the workspace's learner seed, once (default: a cryptographic random integer; tests fix it). */
+  readonly labSeed?: () => number;
 }
 
 export interface Host {
@@ -88,6 +91,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const labs = createLabService({
     catalogue: new LabCatalogue(options.labsDir),
     store,
+    newSeed: options.labSeed ?? (() => randomInt(1, 0x7fff_ffff)),
     grade: async (checks) => {
       const context = { signal: { aborted: false, addEventListener() {}, removeEventListener() {} } };
       const [results, timeNs] = await Promise.all([supervisor.implementation.labCheck(checks, context), supervisor.implementation.now(context)]);

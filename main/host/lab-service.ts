@@ -15,7 +15,9 @@ import type { WorkspaceStore } from './workspace-store.ts';
 
 export interface LabServiceDeps {
   readonly catalogue: LabCatalogue;
-  readonly store: Pick<WorkspaceStore, 'listLabProgress' | 'setLabProgress'>;
+  readonly store: Pick<WorkspaceStore, 'listLabProgress' | 'setLabProgress' | 'getSettings' | 'setSetting'>;
+  /** Draws a new learner seed (once per workspace; the host uses a cryptographic random integer). */
+  readonly newSeed: () => number;
   /** Evaluates checks on the live simulation (the supervisor's labCheck), with the run's time. */
   readonly grade: (checks: LabCheck[]) => Promise<{ results: LabCheckOutcome[]; timeNs: number }>;
   /** Plays a scenario into the live simulation (the supervisor's labScenario); the problems. */
@@ -24,6 +26,10 @@ export interface LabServiceDeps {
 }
 
 type Stored = Omit<LabProgressState, 'labId' | 'updatedAt' | 'completed'>;
+
+/** The settings key holding the workspace's learner seed. */
+export const LEARNER_SEED_SETTING = 'labs.learnerSeed';
+const MAX_SEED = 0xffff_ffff;
 
 export function createLabService(deps: LabServiceDeps): Implementation<LabsApi> {
   const { catalogue, store } = deps;
@@ -54,8 +60,28 @@ export function createLabService(deps: LabServiceDeps): Implementation<LabsApi> 
     return { labId, seed, started: false, stepsDone: [], checksPassed: [], hintsRevealed: 0, completed: false, updatedAt: 0 };
   }
 
+  // Two first calls at once must not draw two seeds: the first one's answer is shared.
+  let learnerSeed: Promise<number> | null = null;
+  async function readOrDrawSeed(): Promise<number> {
+    const stored = (await store.getSettings())[LEARNER_SEED_SETTING];
+    if (Number.isInteger(stored) && (stored as number) >= 0 && (stored as number) <= MAX_SEED) return stored as number;
+    const seed = deps.newSeed();
+    await store.setSetting(LEARNER_SEED_SETTING, seed);
+    return seed;
+  }
+
+  const theLearnerSeed = (): Promise<number> => {
+    learnerSeed ??= readOrDrawSeed().catch((e: unknown) => {
+      learnerSeed = null; // a failed read is tried again next time
+      throw e;
+    });
+    return learnerSeed;
+  };
+
   return {
     list: () => catalogue.list((m) => deps.log?.(m)),
+
+    learnerSeed: theLearnerSeed,
 
     open(labId, seed) {
       const i = instance(labId, seed);
@@ -96,7 +122,7 @@ export function createLabService(deps: LabServiceDeps): Implementation<LabsApi> 
 
     async markStep(labId, step, done) {
       const saved = await read(labId);
-      const seed = saved?.seed ?? 1;
+      const seed = saved?.seed ?? (await theLearnerSeed());
       const steps = instance(labId, seed).steps.length;
       if (step >= steps) throw new RpcError(RpcErrorCode.INVALID_ARGUMENTS, `lab ${labId} has ${steps} steps; there is no step ${step + 1}`);
       const p = await current(labId, seed);

@@ -32,7 +32,7 @@ const complaints: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'underlay-e2e-labs-'));
   const rendererDir = await rendererBundle();
-  host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {} });
+  host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {}, labSeed: () => 1 });
   web = await startWebServer({ rendererDir, sink: host });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -16,8 +16,6 @@ import { useConnectionStore } from './connection.ts';
 import { useSimulationStore } from './simulation.ts';
 import { useWorkspaceStore } from './workspace.ts';
 
-/** The seed a learner gets unless saved progress says otherwise. */
-export const DEFAULT_SEED = 1;
 
 export const useLabsStore = defineStore('labs', () => {
   const connection = useConnectionStore();
@@ -95,7 +93,8 @@ export const useLabsStore = defineStore('labs', () => {
   }
 
   async function openWith(a: NonNullable<typeof api.value>, labId: string): Promise<void> {
-    const seed = progress.value.get(labId)?.seed ?? DEFAULT_SEED;
+    // A lab already worked on keeps its seed; a new one gets this workspace's learner seed.
+    const seed = progress.value.get(labId)?.seed ?? (await a.learnerSeed());
     const opened = await a.open(labId, seed);
     const revealed = progress.value.get(labId)?.hintsRevealed ?? 0;
     const texts: string[] = [];

@@ -141,4 +141,29 @@ describe('the labs contract on createHost', () => {
     expect((await labs.api.progress(LAB))[0]).toMatchObject({ started: false, stepsDone: [], checksPassed: [], hintsRevealed: 0 });
     labs.dispose();
   }, 60_000);
+
+  it('draws the workspace\'s learner seed once and keeps it across a restart of the host', async () => {
+    const workspaceDir = join(dir, 'seeded-workspace');
+    let draws = 0;
+    const labSeed = () => 4242 + draws++;
+    let seeded = await createHost({ workspaceDir, labSeed, log: () => {} });
+    let labs = connect(seeded, 'labs', labsContract);
+    // Asked for twice at once: one draw, one answer.
+    expect(await Promise.all([labs.api.learnerSeed(), labs.api.learnerSeed()])).toEqual([4242, 4242]);
+    expect(draws).toBe(1);
+    // The seed changes the learner's instance: another seed, other names or addresses.
+    const mine = await labs.api.open(LAB, 4242);
+    expect(mine.topologyText).not.toBe((await labs.api.open(LAB, 1)).topologyText);
+    labs.dispose();
+    await seeded.dispose();
+
+    seeded = await createHost({ workspaceDir, labSeed, log: () => {} });
+    labs = connect(seeded, 'labs', labsContract);
+    expect(await labs.api.learnerSeed()).toBe(4242);
+    expect(draws).toBe(1);
+    // A step marked before the lab was started is kept under the learner seed.
+    expect((await labs.api.markStep(LAB, 0, true)).seed).toBe(4242);
+    labs.dispose();
+    await seeded.dispose();
+  }, 60_000);
 });

@@ -50,6 +50,7 @@ export function createHarness(): Harness {
   const labs = createLabService({
     catalogue: new LabCatalogue(),
     store: labProgressDouble(),
+    newSeed: () => 1, // the tests read seed-1 names
     arm: async (actions) => simulation.implementation.labScenario(actions, never),
     grade: async (checks) => ({ results: await simulation.implementation.labCheck(checks, never), timeNs: await simulation.implementation.now(never) }),
   });
