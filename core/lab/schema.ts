@@ -144,6 +144,7 @@ export const labSchema = z.strictObject({
   title: text,
   level: z.enum(['beginner', 'intermediate', 'advanced']),
   minutes: z.int().min(1).max(600).describe('Expected time to complete.'),
+  topic: text.optional().describe('What the lab is about, for grouping the catalogue ("Encapsulation", "Filtering"…); default "Other".'),
   summary: text.optional(),
   objectives: z.array(text).min(1).max(20).describe('What the learner will be able to explain afterwards.'),
   topology: file.describe('The starting topology document.'),

@@ -13,20 +13,6 @@ import { formatLabDiagnostic, type LabFiles, type LabInstance, loadLab } from '.
 /** The repository's labs/ (plain Node, tests, browser mode from a checkout). */
 export const DEFAULT_LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'labs');
 
-/**
- * A lab's topic for grouping the catalogue. lab.yaml has no topic key (yet), so the catalogue
- * names the shipped labs' subjects here; a lab not listed is grouped under "Other".
- */
-const TOPICS: Readonly<Record<string, string>> = {
-  '01-two-hosts-geneve': 'Encapsulation',
-  '02-arp-stays-home': 'Encapsulation',
-  '03-spoofing': 'Isolation',
-  '04-vpc-peering': 'Routing',
-  '05-sg-vs-nacl': 'Filtering',
-  '06-mtu': 'Routing',
-  '07-host-cache-move': 'Mapping service',
-};
-
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Instances kept per catalogue (lab × seed); a learner uses one or two seeds per lab. */
 const MAX_INSTANCES = 64;
@@ -75,7 +61,7 @@ export class LabCatalogue {
 export function summaryOf(instance: LabInstance): LabSummary {
   const l = instance.lab;
   return {
-    id: l.id, title: l.title, level: l.level, minutes: l.minutes, topic: TOPICS[l.id] ?? 'Other',
+    id: l.id, title: l.title, level: l.level, minutes: l.minutes, topic: l.topic ?? 'Other',
     summary: (l.summary ?? '').trim(), objectives: l.objectives, steps: instance.steps.length, checks: l.checks.length,
   };
 }
