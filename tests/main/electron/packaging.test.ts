@@ -1,8 +1,9 @@
 /**
  * The build and packaging configuration, read as data: electron-vite builds the entries npm start
  * and the host expect, and electron-builder packages all four targets without a native rebuild.
- * (The build itself is checked by `npx electron-vite build`, run by npm start; it takes longer
- * than a unit test should.)
+ * (The build itself runs in `npm test`, before vitest — `npm run build`, electron-vite — so CI
+ * fails when main, the preload or the renderer no longer builds; it takes longer than a unit test
+ * should.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
