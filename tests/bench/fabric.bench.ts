@@ -8,7 +8,8 @@
  * Figures: packet-hops per wall second (physical link traversals, counted as ns-3 counts them:
  * one per frame that finished crossing a link) and delivered packets per wall second. The peer's
  * figure comes from `run.sh udp-noqdisc` in the same run (no queue discipline, like our links).
- * Medians of RUNS runs; ratios of medians. Ends with DESIGN.md §9's BENCH lines.
+ * Medians of RUNS rounds; ratios of medians. Each round runs ours (capture off, on) and then ns-3,
+ * so a load that comes and goes on a shared machine falls on both sides alike. Ends with DESIGN.md §9's BENCH lines.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { benchLine, median } from './support/bench-line.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const RUNS = process.argv.includes('--quick') ? 1 : 3;
+const RUNS = process.argv.includes('--quick') ? 1 : 5;
 const NS3_RUN = join(here, '../../../shared/bench/ns3/run.sh');
 const MEMORY_LIMIT_MB = 300;
 
@@ -68,17 +69,19 @@ function hasNs3Headers(): boolean {
 const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
 
 const results: Record<'off' | 'on', RunResult[]> = { off: [], on: [] };
+const peers: PeerResult[] = [];
+let peerMissing = false;
 for (let i = 0; i < RUNS; i++) {
   for (const mode of ['off', 'on'] as const) {
     const r = ours(mode);
     results[mode].push(r);
     console.log(`ours capture ${mode.padEnd(3)} run ${i + 1}: ${r.hops} hops, ${r.delivered} delivered, ${r.events} events, ${r.wallMs.toFixed(0)} ms wall → ${k(r.hops / (r.wallMs / 1000))} hops/s, ${k(r.delivered / (r.wallMs / 1000))} delivered/s, ${r.frames} frames captured (${r.captureMb.toFixed(0)} MB), peak RSS ${r.rssPeakMb.toFixed(0)} MB`);
   }
-}
-const peers: PeerResult[] = [];
-for (let i = 0; i < RUNS; i++) {
-  const p = ns3();
-  if (!p) break;
+  const p = peerMissing ? null : ns3();
+  if (!p) {
+    peerMissing = true;
+    continue;
+  }
   peers.push(p);
   console.log(`ns-3 udp-noqdisc run ${i + 1}: ${p.hops} hops, ${p.delivered} delivered, ${p.wallS.toFixed(2)} s wall → ${k(p.hops / p.wallS)} hops/s`);
 }
