@@ -112,5 +112,5 @@ describe('page commands', () => {
 
 it('maps a packaged worker path to app.asar.unpacked and leaves others alone', () => {
   expect(asarUnpackedPath('/opt/Underlay/resources/app.asar/out/main/fabric-worker.js')).toBe('/opt/Underlay/resources/app.asar.unpacked/out/main/fabric-worker.js');
-  expect(asarUnpackedPath('/work/main/out/main/fabric-worker.js')).toBe('/work/main/out/main/fabric-worker.js');
+  expect(asarUnpackedPath('/home/learner/underlay/out/main/fabric-worker.js')).toBe('/home/learner/underlay/out/main/fabric-worker.js'); // a checkout, not an archive
 });
