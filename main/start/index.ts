@@ -65,6 +65,16 @@ async function main(argv: readonly string[]): Promise<number> {
     say(`browser mode: ${choice.reason}`);
   }
 
+  // Ctrl+C is handled from before the URL is printed: a signal that arrives while browser mode
+  // is still starting stops it as soon as it is up, instead of killing the process mid-start.
+  let stopRequested: NodeJS.Signals | null = null;
+  let stopNow: ((signal: NodeJS.Signals) => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopNow) stopNow(signal);
+    else stopRequested = signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const mode = await startBrowserMode({
     root,
     workspaceDir,
@@ -76,7 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   await new Promise<void>((done) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    stopNow = (signal: NodeJS.Signals) => {
       if (stopping) {
         // A second Ctrl+C: the user does not want to wait for the shutdown.
         process.exit(130);
@@ -88,8 +98,7 @@ async function main(argv: readonly string[]): Promise<number> {
         done();
       });
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    if (stopRequested) stopNow(stopRequested);
   });
   return 0;
 }
