@@ -23,6 +23,8 @@ export interface BrowserModeOptions {
   readonly open: boolean;
   readonly files?: readonly string[];
   readonly version?: string;
+  /** The fabric worker's entry (default: main/host/fabric-worker.ts through tsx). */
+  readonly workerScript?: string;
   readonly print?: (line: string) => void;
 }
 
@@ -37,7 +39,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const print = options.print ?? ((line: string) => console.log(line));
   // Refuse a non-loopback address before starting a worker and opening the database for nothing.
   resolveBindAddress(options.host);
-  const host = await createHost({ workspaceDir: options.workspaceDir, mode: 'browser', version: options.version });
+  const host = await createHost({ workspaceDir: options.workspaceDir, mode: 'browser', version: options.version, workerScript: options.workerScript });
   let server: WebServer;
   try {
     server = await startWebServer({

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseStartArgs, START_USAGE, UsageError, type StartOptions } from './args.ts';
 import { startBrowserMode } from './browser-mode.ts';
-import { buildState, runBuild } from './build.ts';
+import { buildState, builtWorkerScript, runBuild } from './build.ts';
 import { defaultWorkspaceDir } from './data-dir.ts';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, electronExecutable, fetchElectron, recentlyFailed } from './electron-binary.ts';
 import { runElectron } from './electron-run.ts';
@@ -77,6 +77,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   const mode = await startBrowserMode({
     root,
+    workerScript: builtWorkerScript(root),
     workspaceDir,
     port: options.port,
     host: options.host,

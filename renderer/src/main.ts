@@ -10,7 +10,8 @@ import './styles/theme.css';
 import './styles/base.css';
 
 const pinia = createPinia();
-createApp(App).use(pinia).mount('#app');
+// Connect first: the sockets open while the app mounts and loads its editor, instead of after.
 useConnectionStore(pinia).start(connectorFor(window));
+createApp(App).use(pinia).mount('#app');
 // Menu commands exist only in Electron; in browser mode nothing posts them.
 listenForPageCommands(window, (command) => void runPageCommand(pinia, command));

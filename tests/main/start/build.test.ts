@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BUILD_INPUTS, BUILD_OUTPUTS, buildState } from '../../../main/start/build.ts';
+import { BUILD_INPUTS, BUILD_OUTPUTS, buildState, builtWorkerScript } from '../../../main/start/build.ts';
 
 function touch(root: string, path: string, seconds: number): void {
   const file = join(root, path);
@@ -35,4 +35,15 @@ it('is stale until every output exists, then when a source changes', () => {
   touch(root, 'main/.cache', 5000);
   expect(buildState(root)).toEqual({ stale: false });
   expect(BUILD_INPUTS).toContain('electron.vite.config.ts');
+});
+
+it('names the bundled worker only while the build is current', () => {
+  const root = mkdtempSync(join(tmpdir(), 'underlay-build-'));
+  touch(root, 'core/base/event.ts', 1000);
+  expect(builtWorkerScript(root)).toBeUndefined();
+  for (const output of BUILD_OUTPUTS) touch(root, output, 2000);
+  expect(builtWorkerScript(root)).toBe(join(root, 'out', 'main', 'fabric-worker.js'));
+  // An edit after the build: the source runs, not the old bundle.
+  touch(root, 'core/base/event.ts', 3000);
+  expect(builtWorkerScript(root)).toBeUndefined();
 });
