@@ -3,15 +3,16 @@
  * references (route table → subnet, peering) with every level packed inside its parent. Runs
  * elk.bundled.js on the page's thread: no worker file to ship or allow in the CSP, and a few
  * hundred objects lay out in well under a second. The result is positions relative to each
- * parent, which is what graph.ts and Vue Flow use.
+ * parent, which is what graph.ts and Vue Flow use. elkjs is loaded on the first layout, as its own
+ * chunk: it is two thirds of the page's script, and the page connects and draws without it.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { DocValue } from './doc-value.ts';
 import { buildGraph, HEADER, LEAF, PAD, positionKey, type Point } from './graph.ts';
 import type { View } from './kinds.ts';
 
-let elk: InstanceType<typeof ELK> | null = null;
+let elk: Promise<InstanceType<typeof ELK>> | null = null;
 
 const ROOT_OPTIONS = {
   'elk.algorithm': 'layered',
@@ -23,7 +24,15 @@ const ROOT_OPTIONS = {
 };
 
 export async function layoutView(value: DocValue, view: View): Promise<Record<string, Point>> {
-  elk ??= new ELK();
+  // A chunk that failed to load is asked for again next time rather than remembered as failed.
+  elk ??= import('elkjs/lib/elk.bundled.js').then(
+    (m) => new m.default(),
+    (error: unknown) => {
+      elk = null;
+      throw error;
+    },
+  );
+  const engine = await elk;
   // The unpositioned graph gives the tree and the edges; sizes of boxes are ELK's to decide.
   const graph = buildGraph(value, view, {}, new Map());
   const byId = new Map<string, ElkNode>();
@@ -36,7 +45,7 @@ export async function layoutView(value: DocValue, view: View): Promise<Record<st
     (n.parentNode ? byId.get(n.parentNode)! : root).children!.push(node);
   }
   root.edges = graph.edges.map((e): ElkExtendedEdge => ({ id: e.id, sources: [e.source], targets: [e.target] }));
-  const laid = await elk.layout(root);
+  const laid = await engine.layout(root);
   const out: Record<string, Point> = {};
   const walk = (node: ElkNode) => {
     for (const c of node.children ?? []) {
