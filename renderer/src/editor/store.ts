@@ -9,6 +9,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { EditHistory, loadTopology, type LoadResult, type TopologyChange } from '../../../core/topology/index.ts';
+import { useConnectionStore } from '../stores/connection.ts';
 import { useWorkspaceStore } from '../stores/workspace.ts';
 import { badgesByObject } from './model/badges.ts';
 import { EMPTY_VALUE, readValue, type DocValue } from './model/doc-value.ts';
@@ -16,6 +17,7 @@ import { copyObjects, refused, type ClipboardItem, type Edit, type Gesture } fro
 import { buildGraph, type Point } from './model/graph.ts';
 import type { View } from './model/kinds.ts';
 import { layoutView } from './model/layout.ts';
+import { rememberPositions } from './remembered-positions.ts';
 
 /** The exact texts around one edit, so undo gives back the characters the user had. */
 interface Snapshot { readonly before: string; readonly after: string }
@@ -228,6 +230,16 @@ export const useEditorStore = defineStore('editor', () => {
       historyVersion.value++;
     },
   );
+
+  // After the watcher above: a document opened from the workspace has its positions cleared first,
+  // then gets back the ones it was saved with.
+  const connection = useConnectionStore();
+  rememberPositions({
+    positions,
+    document: () => workspace.document,
+    api: () => connection.clients?.workspace.api ?? null,
+    problem: (m) => (message.value = m),
+  });
 
   return {
     text, result, value, readable, view, selection, selectedEdges, positions, clipboard, message, layingOut, reveal,

@@ -1,11 +1,11 @@
 /**
- * An in-memory workspace service for the renderer's tests: topologies with revisions and drafts,
+ * An in-memory workspace service for the renderer's tests: topologies with revisions and drafts, settings,
  * the part of the workspace contract the shell uses. Every other method answers UNAVAILABLE, so a test that
  * strays off that part fails loudly instead of getting made-up data.
  */
 import { Emitter } from '../../../core/base/event.ts';
 import {
-  workspaceContract, type TopologyDocument, type TopologyRevisionInfo, type TopologySummary, type WorkspaceApi, type WorkspaceEvents,
+  workspaceContract, type JsonValue, type TopologyDocument, type TopologyRevisionInfo, type TopologySummary, type WorkspaceApi, type WorkspaceEvents,
 } from '../../../core/contract/workspace.ts';
 import { RpcError, RpcErrorCode } from '../../../core/rpc/errors.ts';
 import type { EventSources, Implementation } from '../../../core/rpc/service-types.ts';
@@ -19,6 +19,7 @@ export function workspaceDouble(clock: () => number = () => 1_700_000_000_000): 
   const revisions = new Map<number, { name: string; docs: (TopologyDocument & { message: string | null })[] }>();
   const topologiesChanged = new Emitter<{ readonly id: number }>();
   const drafts = new Map<number | null, { text: string; savedAt: number }>();
+  const settings = new Map<string, JsonValue>();
   let nextId = 1;
 
   const summary = (id: number): TopologySummary => {
@@ -58,6 +59,11 @@ export function workspaceDouble(clock: () => number = () => 1_700_000_000_000): 
     },
     discardDraft(topologyId: number | null) {
       drafts.delete(topologyId);
+    },
+    // Copies, as a real port would make: the page cannot change what the host keeps.
+    getSettings: () => structuredClone(Object.fromEntries(settings)),
+    setSetting(key: string, value: JsonValue) {
+      settings.set(key, structuredClone(value));
     },
     topologyHistory(id: number): TopologyRevisionInfo[] {
       const t = revisions.get(id);
