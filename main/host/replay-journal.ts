@@ -9,8 +9,8 @@
  *  - `load(text, seed)` of the last topology that built (a failed load changes nothing);
  *  - every completed `run`: one that ended by reaching its time or going idle is replayed as the
  *    same call; one cut short (paused, event limit) is replayed as a run to the virtual time it had
- *    reached. (Events at exactly that nanosecond that the pause left pending run in the replay: the
- *    only way a replay can differ, and only when the user paused.) Consecutive runs are merged
+ *    reached. That is exact because a pause finishes the nanosecond it falls in (simulation-host.ts):
+ *    no event of that time is left pending for the replay to run in addition. Consecutive runs are merged
  *    into the last one: with no input between them, run(a); run(b) and run(b) give the same world;
  *  - every completed `step` with the number of events it really ran;
  *  - every `exec` that started a process and every `kill` that stopped one;

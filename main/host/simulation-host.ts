@@ -134,6 +134,13 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
         }
         return outcome !== 'event-limit' || sim.executedEvents >= userLimit;
       });
+      if (ended === 'paused' && s === service) {
+        // A slice can end between two events of the same nanosecond. A pause finishes that
+        // nanosecond, so where a paused run stops is a time, and "run to that time" (what a
+        // restarted worker replays, replay-journal.ts) reaches exactly the same world.
+        s.run(s.now());
+        publish();
+      }
       return ended === 'paused' ? 'paused' : outcome;
     },
 

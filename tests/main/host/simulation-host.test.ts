@@ -53,6 +53,38 @@ describe('simulation host', () => {
     host.dispose();
   });
 
+  it('stops a paused run at a whole nanosecond, so a run to that time reaches the same world', async () => {
+    // One event per slice: a pause can fall between any two events, also two of one nanosecond.
+    for (let pauseAfter = 1; pauseAfter <= 12; pauseAfter++) {
+      let turns = 0;
+      let paused: ReturnType<typeof createSimulationHost> | null = null;
+      const host = createSimulationHost({
+        sliceEvents: 1,
+        yieldNow: () => {
+          if (++turns === pauseAfter) paused!.implementation.pause(ctx);
+          return Promise.resolve();
+        },
+      });
+      paused = host;
+      const impl = host.implementation;
+      impl.load(MINIMAL, 4, ctx);
+      // Both at time 0: their packets' events fall on the same nanoseconds.
+      impl.exec('web', 'ping -c 2 db', ctx);
+      impl.exec('db', 'ping -c 2 web', ctx);
+      expect(await impl.run(undefined, ctx)).toBe('paused');
+      const reached = await impl.now(ctx);
+
+      const replay = createSimulationHost({ yieldNow });
+      replay.implementation.load(MINIMAL, 4, ctx);
+      replay.implementation.exec('web', 'ping -c 2 db', ctx);
+      replay.implementation.exec('db', 'ping -c 2 web', ctx);
+      await replay.implementation.run(reached, ctx);
+      expect({ pauseAfter, pcapng: await replay.implementation.exportPcapng(ctx) }).toEqual({ pauseAfter, pcapng: await impl.exportPcapng(ctx) });
+      host.dispose();
+      replay.dispose();
+    }
+  });
+
   it('keeps the old world when a document does not build', async () => {
     const host = createSimulationHost({ yieldNow });
     const impl = host.implementation;
