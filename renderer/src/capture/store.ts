@@ -126,12 +126,18 @@ export const useCaptureStore = defineStore('capture', () => {
   );
 
   let lastGeneration = -1;
+  /** Frames the plain list already holds (see noteListed); 0 when unknown. */
+  let listed = 0;
   async function framesChanged(): Promise<void> {
     if (!api.value) return; // not connected yet: the connection's generation change comes back here
     const frames = simulation.status.frames;
     const fresh = connection.generation !== lastGeneration; // a (re)connection: ask everything again
     if (frames === lastFrames && !fresh) return;
     lastGeneration = connection.generation;
+    if (!fresh && frames > lastFrames && frames <= listed) {
+      lastFrames = frames;
+      return;
+    }
     const grew = !fresh && lastFrames > 0 && frames > lastFrames;
     if (frames < lastFrames) clearSelection();
     lastFrames = frames;
@@ -141,9 +147,20 @@ export const useCaptureStore = defineStore('capture', () => {
       cache.dropTail(end);
       version.value++;
       await Promise.all([cache.ensure(end, end), refreshInfo()]);
+      noteListed();
       return;
     }
     await Promise.all([reload(), refreshInfo()]);
+    noteListed();
+  }
+
+  /**
+   * The plain list's total is the worker's frame count when it answered. The status often reports
+   * that count only later (at start-up it still says 0 when the list asks): that report is then
+   * nothing new and must not load the whole list again.
+   */
+  function noteListed(): void {
+    listed = !appliedFilter.value && !points.value && !sort.value && !error.value ? total.value : 0;
   }
 
   // ---- the filter bar

@@ -177,6 +177,27 @@ describe('capture view', () => {
     await flushPromises();
   });
 
+  it('opening on a capture loads the list once, though the status reports its frames only later', async () => {
+    const c = await connected();
+    harness = c.harness;
+    const simulation = useSimulationStore();
+    expect(await simulation.load(twoRacks, 'two-racks')).toBe(true);
+    await simulation.exec('client', 'ping -c 2 server');
+    await simulation.run(3_000_000_000);
+    const frames = simulation.status.frames;
+    expect(frames).toBeGreaterThan(0);
+    // As at start-up: the list asks while the status still says 0, and the count arrives after.
+    simulation.status = { ...simulation.status, frames: 0 };
+    performance.clearMarks('underlay:capture-list-requested');
+    wrapper = mount(CaptureView, { global: { plugins: [c.pinia] }, attachTo: document.body });
+    const capture = useCaptureStore();
+    await expect.poll(() => capture.total, { timeout: 10_000 }).toBe(frames);
+    simulation.status = { ...simulation.status, frames };
+    await settle(600); // past the store's refresh interval
+    expect(performance.getEntriesByName('underlay:capture-list-requested')).toHaveLength(1);
+    expect(wrapper.findAll('[role="row"][data-frame]').length).toBeGreaterThan(0);
+  });
+
   it('shows the expert summary by severity', async () => {
     const { w } = await view([['client', 'curl -s http://10.0.1.20/']]);
     await w.findAll('button').find((b) => b.text() === 'Expert information')!.trigger('click');
