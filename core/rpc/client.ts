@@ -78,6 +78,11 @@ export class RpcClient<Api, Events> implements Disposable {
     return !this.closed;
   }
 
+  /** Calls sent and not answered yet (the page waits for its start-up answers before heavy work). */
+  get pendingCalls(): number {
+    return this.pending.size;
+  }
+
   /** The service with options applied to every call (a signal, a time limit). */
   withOptions(options: CallOptions): Remote<Api> {
     return this.remote(options);
