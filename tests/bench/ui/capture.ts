@@ -19,20 +19,27 @@ declare const MutationObserver: any;
 declare function requestAnimationFrame(cb: () => void): number;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** Fills the worker's capture with at least `frames` frames; returns how many it holds. */
+/**
+ * Fills the worker's capture with at least `frames` frames (and not many more: the targets are for
+ * a capture of that size); returns how many it holds.
+ */
 async function fillCapture(bench: UiBench, frames: number): Promise<number> {
   const sim = bench.simulation.api;
   const loaded = await sim.load(readFileSync(join(root, 'resources/topologies/two-racks.yaml'), 'utf8'));
   if (!loaded.ok) throw new Error('two-racks did not load');
-  // Small datagrams, 1 µs apart: each is captured ~12 times (ENIs, card uplinks, ToR and spine ports, both ways).
-  const packets = Math.ceil(frames / 11.5);
-  const r = await sim.exec('client', `bulk -u -n ${packets} -s 16 -i 1 10.0.1.20 9000`);
-  if (!r.ok) throw new Error(r.error);
-  for (let t = 50_000_000; ; t += 50_000_000) {
-    await sim.run(t);
-    const s = await sim.captureInfo();
-    if (s.frames >= frames || t > 5_000_000_000) return s.frames;
+  // Small datagrams, 1 µs apart. Each is captured ~20 times (ENIs, card uplinks, ToR and spine
+  // ports, each link at both ends), so a bulk flow is sized from that and topped up if it fell short.
+  let held = 0;
+  let until = 0;
+  for (let round = 0; round < 5 && held < frames; round++) {
+    const packets = Math.max(1000, Math.ceil((frames - held) / 19.5));
+    const r = await sim.exec('client', `bulk -u -n ${packets} -s 16 -i 1 10.0.1.20 9000`);
+    if (!r.ok) throw new Error(r.error);
+    until = Math.max(until, await sim.now()) + packets * 1000 + 20_000_000; // the flow's length and its last hops
+    await sim.run(until);
+    held = (await sim.captureInfo()).frames;
   }
+  return held;
 }
 
 export async function captureBench(bench: UiBench, log: (line: string) => void): Promise<string[]> {
@@ -65,12 +72,14 @@ export async function captureBench(bench: UiBench, log: (line: string) => void):
   const opening = await page.evaluate(() => {
     const w = window as unknown as { __connectedAt: number; __rowsAt: number };
     const asked = performance.getEntriesByName('underlay:capture-list-requested')[0]?.startTime ?? w.__connectedAt;
-    return { fromConnected: w.__rowsAt - w.__connectedAt, fromAsked: w.__rowsAt - asked };
+    return { fromConnected: w.__rowsAt - w.__connectedAt, fromAsked: w.__rowsAt - asked, fromNavigation: w.__rowsAt };
   });
-  // The figure: from the capture list asking for its first page to its rows drawn (the whole page's
-  // start-up before that — editor, consoles — is not the capture view's).
-  const firstRowsMs = opening.fromAsked;
-  log(`first rows visible ${firstRowsMs.toFixed(0)} ms after the list asked for them (${opening.fromConnected.toFixed(0)} ms after the connection came up)`);
+  // The figure: from the connection coming up (the earliest the view can ask the worker anything)
+  // to the first rows drawn. Loading the page's scripts and connecting are the app's start-up, not
+  // the capture view's; anything after that which holds the list back (asking late, the worker
+  // busy, other start-up work on the page's thread) counts.
+  const firstRowsMs = opening.fromConnected;
+  log(`first rows visible ${firstRowsMs.toFixed(0)} ms after the connection came up (${opening.fromAsked.toFixed(0)} ms after the list asked for them, ${opening.fromNavigation.toFixed(0)} ms after navigation)`);
 
   // Scrolling: the viewport moved every animation frame (small steps, page jumps, far jumps).
   const scroll = await page.evaluate(async () => {
