@@ -168,6 +168,7 @@ export class LinkDirection implements EventHandler<SimPacket | undefined> {
     }
     if (cfg.corruptRate > 0 && this.corruptRng.bernoulli(cfg.corruptRate)) this.corrupt(p);
     p.hops++;
+    p.editPrefix = -1; // a new device holds it: nothing is declared about its edits yet
     this.counters.rxPackets++;
     this.counters.rxBytes += p.bytes.length;
     to.onDidReceive.fire(p);

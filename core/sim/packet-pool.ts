@@ -67,6 +67,8 @@ export class PacketPool {
     p.captureFrame = 0;
     p.captureView = null;
     p.capturePort = null;
+    p.captureHop = -1;
+    p.editPrefix = -1;
     p.live = true;
     this.live++;
     return p;
@@ -85,6 +87,8 @@ export class PacketPool {
     p.meta = null;
     p.captureView = null;
     p.capturePort = null;
+    p.captureHop = -1;
+    p.editPrefix = -1;
     this.live--;
     const c = p.sizeClass;
     if (c >= 0 && this.free[c].length < this.maxFree) this.free[c].push(p);

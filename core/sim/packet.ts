@@ -31,6 +31,15 @@ export class SimPacket {
   captureFrame = 0;
   captureView: Uint8Array | null = null;
   capturePort: object | null = null;
+  /** `hops` when a tap last recorded this packet (`captureFrame`); -1 when unset. */
+  captureHop = -1;
+  /**
+   * What the device holding the packet changed since it arrived, as it declares with `declareEdit`
+   * just before sending it on; -1 (the default, restored at every arrival) means "anything may have
+   * changed". Captures use it to store only the changed bytes of a frame (see declareEdit).
+   */
+  editPrefix = -1;
+  editGrow = 0;
 
   // Pool bookkeeping: read by PacketPool only.
   /** @internal The whole pooled buffer. */
@@ -140,6 +149,21 @@ export class SimPacket {
   forgetViews(): void {
     const views = this.views;
     for (let i = 0; i < 4; i++) views[i] = null;
+  }
+
+  /**
+   * Declares how the bytes now relate to the bytes this packet arrived with (at the last link
+   * arrival): `bytes[0, prefix)` may be new, and every byte from `prefix` on is the arrived byte
+   * at the same position minus `grow` (the bytes added in front, negative when bytes were removed
+   * from the front). A router that rewrote MACs and TTL declares (26, 0); a tunnel endpoint that
+   * prepended an 82-byte header and rewrote the inner MACs declares (94, 82); decapsulation with
+   * nothing else changed declares (0, -82). Call it last, right before `send`, and only when it is
+   * exactly true: a capture then stores only the new prefix and shares the rest with the frame it
+   * recorded on arrival. The declaration ends at the next arrival.
+   */
+  declareEdit(prefix: number, grow: number): void {
+    this.editPrefix = prefix;
+    this.editGrow = grow;
   }
 
   /** A new packet from the same pool with the same bytes, trace id, hop count and meta. */

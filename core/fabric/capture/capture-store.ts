@@ -26,7 +26,16 @@ export interface CaptureStoreOptions {
   readonly chunkSize?: number;
   /** Keep at most this many bytes of each frame (its original length is kept); 0 = whole frames (default). */
   readonly snaplen?: number;
+  /**
+   * Store a frame declared as an edit of an earlier one (`recordEditedCoded`) as its changed
+   * prefix plus the earlier frame's bytes (default true). False copies every frame whole: the
+   * frames read back are the same either way (tests compare the two).
+   */
+  readonly deltas?: boolean;
 }
+
+/** Longest changed prefix stored as a patch (a frame edited further in front is copied whole). */
+export const MAX_PATCH_BYTES = 255;
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -63,6 +72,7 @@ export class CaptureStore {
   readonly maxBytes: number;
   readonly chunkSize: number;
   readonly snaplen: number;
+  readonly deltas: boolean;
 
   private readonly pointList: CapturePoint[] = [];
   private readonly index = new FrameIndex(256);
@@ -75,8 +85,18 @@ export class CaptureStore {
   /** Sequence number of chunks[0]; frames store sequence numbers, which eviction does not shift. */
   private firstChunkSeq = 0;
   private current: Uint8Array = EMPTY;
+  /** Bytes written into the current chunk. */
   private used = 0;
+  /**
+   * How full the current chunk counts as: what its frames would take copied whole (an edited
+   * frame counts its full length, a shared one nothing). Chunks are sealed and the budget is kept
+   * by this count, so which frames are held never depends on `deltas`; only fewer bytes are
+   * written (and touched: the rest of an edited frames' chunk is never written).
+   */
+  private fill = 0;
   private chunkBytes = 0;
+  /** One evicted chunk kept for reuse (see keepSpare); not counted in the budget. */
+  private spare: Uint8Array | null = null;
 
   private last = 0;
   private first = 1;
@@ -94,6 +114,7 @@ export class CaptureStore {
     this.maxBytes = maxBytes;
     this.chunkSize = chunkSize;
     this.snaplen = snaplen;
+    this.deltas = options.deltas ?? true;
   }
 
   // ---- capture points
@@ -150,9 +171,12 @@ export class CaptureStore {
     return this.chunkBytes + this.available * FRAME_META_BYTES;
   }
 
-  /** Memory allocated now: chunks plus the metadata columns' capacity (a power of two ≥ the frames kept). */
+  /**
+   * Memory allocated now: chunks (with the one spare kept for reuse, at most a chunk beyond the
+   * budget) plus the metadata columns' capacity (a power of two ≥ the frames kept).
+   */
   get memoryBytes(): number {
-    return this.chunkBytes + this.index.bytes;
+    return this.chunkBytes + (this.spare === null ? 0 : this.spare.length) + this.index.bytes;
   }
 
   // ---- recording
@@ -194,20 +218,61 @@ export class CaptureStore {
     const orig = bytes.length;
     const snap = this.snaplen;
     const cap = snap !== 0 && orig > snap ? snap : orig;
-    if (this.used + cap > this.current.length || this.current === EMPTY) this.openChunk(cap);
+    if (this.fill + cap > this.current.length || this.current === EMPTY) this.openChunk(cap);
     else if (this.overBudget(0)) this.makeRoomForMetadata(cap);
     const at = this.used;
     const chunk = this.current;
     if (cap === orig) chunk.set(bytes, at);
     else for (let i = 0; i < cap; i++) chunk[at + i] = bytes[i]; // a subarray would allocate
     this.used = at + cap;
-    return this.addMeta(pointId, timeNs, this.firstChunkSeq + this.chunks.length - 1, at, cap, orig, traceId, hop, verdict, reason, direction, rule);
+    this.fill += cap;
+    return this.addMeta(pointId, timeNs, this.firstChunkSeq + this.chunks.length - 1, at, cap, orig, traceId, hop, verdict, reason, direction, rule, 0);
+  }
+
+  /**
+   * Records `bytes` (lent), which its holder declared to be an edit of held frame `base`
+   * (SimPacket.declareEdit): `bytes[0, prefix)` new, every later byte the byte of `base` at its
+   * position minus `grow`. Only the changed prefix is copied (joined, when `base` is itself an
+   * edit, with the part of base's prefix still in front); the rest shares `base`'s bytes — a
+   * decapsulated frame is just a view into its encapsulated one. Possible while `base`'s bytes
+   * are in the chunk being filled and the prefix fits there (so eviction, chunk by chunk in frame
+   * order, never drops them first) and frames are kept whole. Returns the new frame number, or 0
+   * when it cannot (the caller then records a copy).
+   */
+  recordEditedCoded(
+    base: number, prefix: number, grow: number,
+    pointId: number, timeNs: number, bytes: Uint8Array, traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number,
+  ): number {
+    if (pointId >= this.pointList.length || pointId < 0) throw new RangeError(`CaptureStore: no capture point ${pointId}`);
+    if (!this.deltas || this.snaplen !== 0 || !(base >= this.first && base <= this.last)) return 0;
+    const ix = this.index;
+    const from = ix.slot(base);
+    const chunkSeq = ix.chunk[from];
+    const len = bytes.length;
+    const baseLen = ix.capLen[from];
+    // Exactly when a copy would fit without opening a chunk or evicting (see `fill`).
+    if (chunkSeq !== this.firstChunkSeq + this.chunks.length - 1 || baseLen !== ix.origLen[from] || len !== baseLen + grow || this.fill + len > this.current.length || this.overBudget(0)) return 0;
+    // base = its patch (h bytes) + a shared run; the new frame = bytes[0, head) + the rest of that run.
+    const chunk = this.current;
+    const basePatch = ix.patchAt[from];
+    const h = basePatch === 0 ? 0 : chunk[basePatch - 1];
+    const head = prefix > h + grow ? prefix : h + grow;
+    if (!(prefix >= 0) || head >= len || head > MAX_PATCH_BYTES) return 0;
+    const offset = ix.offset[from] + (head - grow - h);
+    this.fill += len;
+    if (head === 0) return this.addMeta(pointId, timeNs, chunkSeq, offset, len, len, traceId, hop, verdict, reason, direction, rule, 0);
+    // The patch, after its length byte: at most len bytes written, so `used` stays ≤ `fill`.
+    let at = this.used;
+    chunk[at++] = head;
+    for (let i = 0; i < head; i++) chunk[at + i] = bytes[i];
+    this.used = at + head;
+    return this.addMeta(pointId, timeNs, chunkSeq, offset, len, len, traceId, hop, verdict, reason, direction, rule, at);
   }
 
   /** Appends frame `last + 1`'s metadata to the index; returns its number. */
   private addMeta(
     pointId: number, timeNs: number, chunkSeq: number, offset: number, cap: number, orig: number,
-    traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number,
+    traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number, patchAt: number,
   ): number {
     const n = this.last + 1;
     const ix = this.index;
@@ -225,6 +290,7 @@ export class CaptureStore {
     ix.direction[s] = direction;
     ix.reason[s] = reason;
     ix.rule[s] = rule;
+    ix.patchAt[s] = patchAt;
     this.last = n;
     return n;
   }
@@ -236,7 +302,9 @@ export class CaptureStore {
     this.firstChunkSeq = 0;
     this.current = EMPTY;
     this.used = 0;
+    this.fill = 0;
     this.chunkBytes = 0;
+    this.spare = null;
     this.last = 0;
     this.first = 1;
     this.gen++;
@@ -294,11 +362,22 @@ export class CaptureStore {
     return this.has(n) ? this.index.time[this.index.slot(n)] : NaN;
   }
 
+  /**
+   * A frame's bytes: a view into the arena, or for an edited frame (patch + shared run) a fresh
+   * array joining the two — made here, at read time, so recording stays a short copy.
+   */
   private bytesAt(slot: number): Uint8Array {
     const ix = this.index;
     const chunk = this.chunks[ix.chunk[slot] - this.firstChunkSeq];
     const off = ix.offset[slot];
-    return chunk.subarray(off, off + ix.capLen[slot]);
+    const len = ix.capLen[slot];
+    const at = ix.patchAt[slot];
+    if (at === 0) return chunk.subarray(off, off + len);
+    const h = chunk[at - 1];
+    const out = new Uint8Array(len);
+    out.set(chunk.subarray(at, at + h), 0);
+    out.set(chunk.subarray(off, off + len - h), h);
+    return out;
   }
 
   // ---- the arena
@@ -336,7 +415,7 @@ export class CaptureStore {
     const from = ix.slot(same);
     const chunkSeq = ix.chunk[from];
     if (chunkSeq !== this.firstChunkSeq + this.chunks.length - 1 || this.overBudget(0)) return 0;
-    return this.addMeta(pointId, timeNs, chunkSeq, ix.offset[from], ix.capLen[from], ix.origLen[from], traceId, hop, verdict, reason, direction, rule);
+    return this.addMeta(pointId, timeNs, chunkSeq, ix.offset[from], ix.capLen[from], ix.origLen[from], traceId, hop, verdict, reason, direction, rule, ix.patchAt[from]);
   }
 
   private overBudget(extra: number): boolean {
@@ -345,25 +424,36 @@ export class CaptureStore {
 
   /** Many small frames: their metadata outgrew the budget before the chunk filled. */
   private makeRoomForMetadata(need: number): void {
-    while (this.chunks.length > 1 && this.overBudget(0)) this.evictOldest();
+    while (this.chunks.length > 1 && this.overBudget(0)) this.keepSpare(this.evictOldest());
     if (this.overBudget(0)) this.openChunk(need); // only the current chunk is left: it goes too
   }
 
   /** Seals the current chunk and opens one that holds `need` bytes, evicting old chunks to stay in budget. */
   private openChunk(need: number): void {
     const size = need > this.chunkSize ? need : this.chunkSize;
-    let spare: Uint8Array | null = null;
     // A single frame larger than the whole budget is still kept, alone: the bound's only excess.
-    while (this.chunks.length > 0 && this.overBudget(size)) {
-      const evicted = this.evictOldest();
-      if (evicted.length === this.chunkSize) spare = evicted;
-    }
-    const chunk = spare !== null && size === this.chunkSize ? spare : new Uint8Array(size);
+    while (this.chunks.length > 0 && this.overBudget(size)) this.keepSpare(this.evictOldest());
+    const spare = this.spare;
+    let chunk: Uint8Array;
+    if (spare !== null && size === this.chunkSize) {
+      chunk = spare;
+      this.spare = null;
+    } else chunk = new Uint8Array(size);
     this.chunks.push(chunk);
     this.chunkFirst.push(this.last + 1);
     this.chunkBytes += size;
     this.current = chunk;
     this.used = 0;
+    this.fill = 0;
+  }
+
+  /**
+   * Keeps one evicted chunk for the next `openChunk`: frames that cost mostly metadata (shared
+   * and edited ones) evict chunks before the current one fills, and allocating a fresh chunk for
+   * each would cost page faults and GC for nothing.
+   */
+  private keepSpare(chunk: Uint8Array): void {
+    if (chunk.length === this.chunkSize && this.spare === null) this.spare = chunk;
   }
 
   /** Drops the oldest chunk and every frame whose bytes it holds; returns the chunk for reuse. */
@@ -377,6 +467,7 @@ export class CaptureStore {
     if (this.chunks.length === 0) {
       this.current = EMPTY;
       this.used = 0;
+    this.fill = 0;
     }
     return chunk;
   }

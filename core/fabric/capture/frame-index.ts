@@ -10,8 +10,9 @@ export class FrameIndex {
   /** Absolute time in integer ns. */
   time: Float64Array;
   point: Uint32Array;
-  /** Sequence number of the arena chunk holding the bytes. */
-  chunk: Float64Array;
+  /** Sequence number of the arena chunk holding the bytes (below 2^32: 16 TB of 4 KiB chunks). */
+  chunk: Uint32Array;
+  /** Where the frame's bytes after its patch start in the chunk (all of them when unpatched). */
   offset: Uint32Array;
   capLen: Uint32Array;
   origLen: Uint32Array;
@@ -24,6 +25,12 @@ export class FrameIndex {
   reason: Uint32Array;
   /** Index into the store's rule table; 0 = none. */
   rule: Uint32Array;
+  /**
+   * A frame recorded as an edit of an earlier one: its first bytes (their count in the byte
+   * just before) are at `patchAt` in the same chunk, the rest at `offset`, shared with the earlier
+   * frame. 0: no patch (a patch is never at 0, the count comes first).
+   */
+  patchAt: Uint32Array;
   private mask: number;
 
   constructor(capacity = 1024) {
@@ -31,7 +38,7 @@ export class FrameIndex {
     this.mask = cap - 1;
     this.time = new Float64Array(cap);
     this.point = new Uint32Array(cap);
-    this.chunk = new Float64Array(cap);
+    this.chunk = new Uint32Array(cap);
     this.offset = new Uint32Array(cap);
     this.capLen = new Uint32Array(cap);
     this.origLen = new Uint32Array(cap);
@@ -41,6 +48,7 @@ export class FrameIndex {
     this.direction = new Uint8Array(cap);
     this.reason = new Uint32Array(cap);
     this.rule = new Uint32Array(cap);
+    this.patchAt = new Uint32Array(cap);
   }
 
   get capacity(): number {
@@ -66,7 +74,7 @@ export class FrameIndex {
     const cap = this.capacity * 2;
     this.time = doubled(this.time, new Float64Array(cap));
     this.point = doubled(this.point, new Uint32Array(cap));
-    this.chunk = doubled(this.chunk, new Float64Array(cap));
+    this.chunk = doubled(this.chunk, new Uint32Array(cap));
     this.offset = doubled(this.offset, new Uint32Array(cap));
     this.capLen = doubled(this.capLen, new Uint32Array(cap));
     this.origLen = doubled(this.origLen, new Uint32Array(cap));
@@ -76,6 +84,7 @@ export class FrameIndex {
     this.direction = doubled(this.direction, new Uint8Array(cap));
     this.reason = doubled(this.reason, new Uint32Array(cap));
     this.rule = doubled(this.rule, new Uint32Array(cap));
+    this.patchAt = doubled(this.patchAt, new Uint32Array(cap));
     this.mask = cap - 1;
   }
 }
@@ -87,7 +96,7 @@ function doubled<T extends Float64Array | Uint32Array | Uint8Array>(old: T, fres
 }
 
 /** Metadata bytes per frame slot: the sum of the columns' element sizes. */
-export const FRAME_META_BYTES = 8 + 4 + 8 + 4 + 4 + 4 + 8 + 4 + 1 + 1 + 4 + 4;
+export const FRAME_META_BYTES = 8 + 4 + 4 + 4 + 4 + 4 + 8 + 4 + 1 + 1 + 4 + 4 + 4;
 
 function powerOfTwoAtLeast(n: number): number {
   let cap = 16;

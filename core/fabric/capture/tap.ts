@@ -39,16 +39,32 @@ export function tapPort(store: CaptureStore, pointId: number, port: Port, option
   const subs = [
     port.onDidTransmit.subscribe((p: SimPacket) => {
       const bytes = p.bytes;
-      p.captureFrame = store.recordCoded(pointId, clock.now(), bytes, p.traceId, p.hops, txVerdict, 0, out, 0);
+      const hops = p.hops;
+      let n = 0;
+      // The device declared what it changed since the frame arrived, and a tap recorded it on
+      // arrival (at this hop): store only the changed bytes.
+      if (p.editPrefix >= 0 && p.captureHop === hops) {
+        n = store.recordEditedCoded(p.captureFrame, p.editPrefix, p.editGrow, pointId, clock.now(), bytes, p.traceId, hops, txVerdict, 0, out, 0);
+      }
+      if (n === 0) n = store.recordCoded(pointId, clock.now(), bytes, p.traceId, hops, txVerdict, 0, out, 0);
+      p.captureFrame = n;
+      p.captureHop = hops;
       p.captureView = bytes;
       p.capturePort = port;
     }),
     port.onDidReceive.subscribe((p: SimPacket) => {
       // What the far end transmitted arrives unchanged (corruption swaps the view): share its bytes.
       if (p.captureFrame !== 0 && p.captureView === p.bytes && p.capturePort === port.peer) {
-        if (store.recordSharedCoded(p.captureFrame, pointId, clock.now(), p.traceId, p.hops, forward, 0, inbound, 0) !== 0) return;
+        const n = store.recordSharedCoded(p.captureFrame, pointId, clock.now(), p.traceId, p.hops, forward, 0, inbound, 0);
+        if (n !== 0) {
+          p.captureFrame = n;
+          p.captureHop = p.hops;
+          return;
+        }
       }
-      store.recordCoded(pointId, clock.now(), p.bytes, p.traceId, p.hops, forward, 0, inbound, 0);
+      p.captureFrame = store.recordCoded(pointId, clock.now(), p.bytes, p.traceId, p.hops, forward, 0, inbound, 0);
+      p.captureHop = p.hops;
+      p.captureView = null;
     }),
     port.onDidDrop.subscribe((e: DropEvent) => {
       const p = e.packet;

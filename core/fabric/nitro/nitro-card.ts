@@ -256,6 +256,8 @@ export class NitroCard implements PortReceiver {
     e.ipIdent = this.ipIdent = (this.ipIdent + 1) & 0xffff;
     const framed = p.prepend(ENCAP_LEN);
     writeEncapsulation(framed, e);
+    // Since it arrived: the inner MACs (now at ENCAP_LEN…+12) and the new outer headers changed.
+    p.declareEdit(ENCAP_LEN + 12, ENCAP_LEN);
     this.counters.encapsulated++;
     if (this.onDidDecide.active) this.decided(p, this.uplink, 'encapsulate', 'rewrite', null, null, `Geneve VNI ${e.vni} to ${ip(dstHost)}`);
     this.uplink.send(p);
@@ -354,6 +356,9 @@ export class NitroCard implements PortReceiver {
       return this.alarmDrop(p, DropReason.MappingVpcNotPeered, `VNI ${d.vni} is not peered with ${eni.vpc.name} (VNI ${eni.vpc.number})`);
     }
     p.trimFront(ENCAP_LEN);
+    // The inner frame goes to the guest exactly as it arrived inside the tunnel (toEni only reads
+    // it; fragmenting or reassembling makes new packets, which declare nothing).
+    p.declareEdit(0, -ENCAP_LEN);
     this.counters.decapsulated++;
     if (this.onDidDecide.active) this.decided(p, this.uplink, 'decapsulate', 'rewrite', null, null, `receiver verification passed for ${ip(innerSrc)} → ${eni.name}`);
     this.toEni(p, eni);

@@ -99,6 +99,7 @@ export class UnderlaySwitch implements PortReceiver {
     const out = group.ports[i];
     const macs = group.rewrites[i];
     for (let k = 0; k < 12; k++) b[k] = macs[k];
+    packet.declareEdit(26, 0); // MACs (0–11), TTL (22) and header checksum (24–25): nothing else
     this.forwarded++;
     if (this.onDidForward.active) this.onDidForward.fire(packet);
     out.send(packet);

@@ -1,0 +1,61 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CaptureStore, type CaptureStoreOptions } from '../../../../core/fabric/capture/capture-store.ts';
+import { breather, MS, runScenario, S, type Scenario, sha256 } from '../scenarios/support.ts';
+
+/**
+ * Edited frames (a switch's MAC/TTL rewrite, a card's encapsulation and decapsulation, declared
+ * with SimPacket.declareEdit) are stored as their changed prefix plus the bytes of the frame
+ * recorded on arrival. That must change nothing a reader can see: the same scenario with deltas
+ * off (every frame copied whole) gives the same pcapng, byte for byte — also when the budget is
+ * small enough to evict (which frames are held must not depend on deltas either).
+ */
+const scenarios: Record<string, Omit<Scenario, 'options'>> = {
+  'ping across racks': { topology: 'two-racks.yaml', actions: [{ at: 0, instance: 'client', command: 'ping -c 3 10.0.1.20' }], until: 4 * S },
+  'ping across zones': { topology: 'multi-az.yaml', actions: [{ at: 0, instance: 'web1', command: 'ping -c 2 web2' }], until: 3 * S },
+  'HTTP over TCP': { topology: 'two-racks.yaml', actions: [{ at: 0, instance: 'client', command: 'curl -s -o /dev/null http://server/bytes/100000' }], until: 5 * S },
+  'fragments and path MTU': { topology: 'mtu-path.yaml', actions: [{ at: 0, instance: 'big', command: 'ping -c 2 -s 3000 remote' }], until: 3 * S },
+  'instance move': {
+    topology: 'two-racks.yaml',
+    actions: [
+      { at: 0, instance: 'client', command: 'ping -c 20 -i 0.1 -W 1 10.0.1.20' },
+      { at: 1050 * MS, run: (s) => s.fabric.moveInstance('server', 'host-a') },
+    ],
+    until: 4 * S,
+  },
+};
+
+function run(s: Omit<Scenario, 'options'>, store: CaptureStoreOptions) {
+  const spy = vi.spyOn(CaptureStore.prototype, 'recordEditedCoded');
+  try {
+    const r = runScenario({ ...s, options: { captureStore: store } });
+    const edited = spy.mock.results.filter((x) => x.type === 'return' && x.value !== 0).length;
+    return { sha: sha256(r.pcapng), count: r.service.captures.count, held: r.service.captures.available, used: r.service.captures.usedBytes, edited };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('capture deltas', { timeout: 120_000 }, () => {
+  for (const [name, s] of Object.entries(scenarios)) {
+    it(`${name}: the same pcapng with and without deltas`, async () => {
+      const withDeltas = run(s, {});
+      await breather();
+      const whole = run(s, { deltas: false });
+      expect(whole.edited).toBe(0);
+      expect(withDeltas.edited).toBeGreaterThan(0);
+      expect({ ...withDeltas, edited: 0 }).toEqual(whole);
+      await breather();
+    });
+  }
+
+  it('a budget small enough to evict holds the same frames either way', async () => {
+    const s = scenarios['HTTP over TCP'];
+    const store = { maxBytes: 64 * 1024, chunkSize: 8192 };
+    const withDeltas = run(s, store);
+    await breather();
+    const whole = run(s, { ...store, deltas: false });
+    expect(withDeltas.edited).toBeGreaterThan(0);
+    expect({ ...withDeltas, edited: 0 }).toEqual(whole);
+    expect(withDeltas.held).toBeLessThan(withDeltas.count);
+  });
+});
