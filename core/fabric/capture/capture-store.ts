@@ -264,7 +264,7 @@ export class CaptureStore {
     // The patch, after its length byte: at most len bytes written, so `used` stays ≤ `fill`.
     let at = this.used;
     chunk[at++] = head;
-    for (let i = 0; i < head; i++) chunk[at + i] = bytes[i];
+    chunk.set(bytes.subarray(0, head), at); // the view costs less than a byte loop of ~100
     this.used = at + head;
     return this.addMeta(pointId, timeNs, chunkSeq, offset, len, len, traceId, hop, verdict, reason, direction, rule, at);
   }
