@@ -1,18 +1,27 @@
 /**
  * Auto layout with elkjs: the boxes of a view as a nested ELK graph, laid out in layers along the
- * references (route table → subnet, peering) with every level packed inside its parent. Runs
- * elk.bundled.js on the page's thread: no worker file to ship or allow in the CSP, and a few
- * hundred objects lay out in well under a second. The result is positions relative to each
- * parent, which is what graph.ts and Vue Flow use. elkjs is loaded on the first layout, as its own
- * chunk: it is two thirds of the page's script, and the page connects and draws without it.
+ * references (route table → subnet, peering) with every level packed inside its parent. The result
+ * is positions relative to each parent, which is what graph.ts and Vue Flow use.
+ *
+ * In the page, ELK runs in a Web Worker (elk-worker.js, bundled by Vite as the editor's Monaco
+ * workers are; the CSP's worker-src 'self' allows it): a 500-object layout is a few hundred
+ * milliseconds of solid work, and on the page's thread it would hold up everything else — the
+ * first rows of the capture list right after connecting, typing, scrolling. Where there is no
+ * Worker (the store tests under happy-dom) it runs elk.bundled.js in this thread instead. Either is
+ * loaded on the first layout, as its own chunk: elkjs is two thirds of the page's script.
  */
-import type ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { DocValue } from './doc-value.ts';
 import { buildGraph, HEADER, LEAF, PAD, positionKey, type Point } from './graph.ts';
 import type { View } from './kinds.ts';
 
-let elk: Promise<InstanceType<typeof ELK>> | null = null;
+let elk: Promise<ELK> | null = null;
+
+async function loadElk(): Promise<ELK> {
+  if (typeof Worker === 'undefined') return new (await import('elkjs/lib/elk.bundled.js')).default();
+  const [{ default: ElkApi }, { default: ElkWorker }] = await Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?worker')]);
+  return new ElkApi({ workerFactory: () => new ElkWorker() });
+}
 
 const ROOT_OPTIONS = {
   'elk.algorithm': 'layered',
@@ -25,13 +34,10 @@ const ROOT_OPTIONS = {
 
 export async function layoutView(value: DocValue, view: View): Promise<Record<string, Point>> {
   // A chunk that failed to load is asked for again next time rather than remembered as failed.
-  elk ??= import('elkjs/lib/elk.bundled.js').then(
-    (m) => new m.default(),
-    (error: unknown) => {
-      elk = null;
-      throw error;
-    },
-  );
+  elk ??= loadElk().catch((error: unknown) => {
+    elk = null;
+    throw error;
+  });
   const engine = await elk;
   // The unpositioned graph gives the tree and the edges; sizes of boxes are ELK's to decide.
   const graph = buildGraph(value, view, {}, new Map());
