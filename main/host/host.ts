@@ -88,8 +88,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     restartWorker: () => supervisor.restart('requested', 'restart asked for by the user'),
   };
   // Lab checks are graded by the worker on the live world: the run the learner's consoles drove.
+  const catalogue = new LabCatalogue(options.labsDir);
+  // The catalogue reads and checks every lab the first time it is listed (~150 ms on this thread,
+  // where every relayed answer waits). Done right after start-up instead, it overlaps with the page
+  // loading its script, and the page's own labs.list finds it ready.
+  const warmLabs = scheduler.schedule(0, () => catalogue.list());
   const labs = createLabService({
-    catalogue: new LabCatalogue(options.labsDir),
+    catalogue,
     store,
     newSeed: options.labSeed ?? (() => randomInt(1, 0x7fff_ffff)),
     grade: async (checks) => {
@@ -144,6 +149,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      warmLabs.dispose();
       for (const s of [...servers]) s.dispose();
       servers.clear();
       await workspace.dispose(); // flushes a pending autosave
