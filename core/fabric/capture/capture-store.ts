@@ -34,6 +34,11 @@ export interface CaptureStoreOptions {
   readonly deltas?: boolean;
 }
 
+/** Where `bytes` came from, when it can lend views of them without allocating (a SimPacket). */
+export interface SlicedBytes {
+  slice(from: number, to: number): Uint8Array;
+}
+
 /** Longest changed prefix stored as a patch (a frame edited further in front is copied whole). */
 export const MAX_PATCH_BYTES = 255;
 
@@ -237,11 +242,13 @@ export class CaptureStore {
    * decapsulated frame is just a view into its encapsulated one. Possible while `base`'s bytes
    * are in the chunk being filled and the prefix fits there (so eviction, chunk by chunk in frame
    * order, never drops them first) and frames are kept whole. Returns the new frame number, or 0
-   * when it cannot (the caller then records a copy).
+   * when it cannot (the caller then records a copy). `views`, when given, lends views of `bytes`
+   * (the packet's cached ones: no allocation per frame).
    */
   recordEditedCoded(
     base: number, prefix: number, grow: number,
     pointId: number, timeNs: number, bytes: Uint8Array, traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number,
+    views?: SlicedBytes,
   ): number {
     if (pointId >= this.pointList.length || pointId < 0) throw new RangeError(`CaptureStore: no capture point ${pointId}`);
     if (!this.deltas || this.snaplen !== 0 || !(base >= this.first && base <= this.last)) return 0;
@@ -264,7 +271,7 @@ export class CaptureStore {
     // The patch, after its length byte: at most len bytes written, so `used` stays ≤ `fill`.
     let at = this.used;
     chunk[at++] = head;
-    chunk.set(bytes.subarray(0, head), at); // the view costs less than a byte loop of ~100
+    chunk.set(views !== undefined ? views.slice(0, head) : bytes.subarray(0, head), at); // a view beats a byte loop of ~100
     this.used = at + head;
     return this.addMeta(pointId, timeNs, chunkSeq, offset, len, len, traceId, hop, verdict, reason, direction, rule, at);
   }
@@ -276,7 +283,7 @@ export class CaptureStore {
   ): number {
     const n = this.last + 1;
     const ix = this.index;
-    if (n - this.first >= ix.capacity) ix.grow();
+    if (n - this.first >= ix.capacity) ix.grow(this.first, n - this.first);
     const s = ix.slot(n);
     ix.time[s] = timeNs;
     ix.point[s] = pointId;

@@ -66,33 +66,41 @@ export class FrameIndex {
   }
 
   /**
-   * Doubles every column, keeping every frame at its slot under the new mask. Under the doubled
-   * mask frame n's slot is its old slot or the old slot + the old capacity, so each column is
-   * copied twice over (two memcpys) instead of frame by frame.
+   * Doubles every column, keeping frames `first` … `first + count − 1` (the ones held) at their
+   * slots under the new mask. Those frames fill a run of slots that wraps at most once, and land
+   * on a run under the new mask too, so each column is two memcpys of the held frames only.
    */
-  grow(): void {
-    const cap = this.capacity * 2;
-    this.time = doubled(this.time, new Float64Array(cap));
-    this.point = doubled(this.point, new Uint32Array(cap));
-    this.chunk = doubled(this.chunk, new Uint32Array(cap));
-    this.offset = doubled(this.offset, new Uint32Array(cap));
-    this.capLen = doubled(this.capLen, new Uint32Array(cap));
-    this.origLen = doubled(this.origLen, new Uint32Array(cap));
-    this.trace = doubled(this.trace, new Float64Array(cap));
-    this.hop = doubled(this.hop, new Uint32Array(cap));
-    this.verdict = doubled(this.verdict, new Uint8Array(cap));
-    this.direction = doubled(this.direction, new Uint8Array(cap));
-    this.reason = doubled(this.reason, new Uint32Array(cap));
-    this.rule = doubled(this.rule, new Uint32Array(cap));
-    this.patchAt = doubled(this.patchAt, new Uint32Array(cap));
+  grow(first: number, count: number): void {
+    const old = this.capacity;
+    const cap = old * 2;
+    const f0 = first - 1;
+    const from = f0 & this.mask;
+    const lenA = Math.min(count, old - from);
+    const lenB = count - lenA;
+    const toA = f0 & (cap - 1);
+    const toB = (f0 + lenA) & (cap - 1);
+    const move = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, fresh: T): T => {
+      const src = a as Uint8Array;
+      const dst = fresh as Uint8Array;
+      dst.set(src.subarray(from, from + lenA), toA);
+      if (lenB > 0) dst.set(src.subarray(0, lenB), toB);
+      return fresh;
+    };
+    this.time = move(this.time, new Float64Array(cap));
+    this.point = move(this.point, new Uint32Array(cap));
+    this.chunk = move(this.chunk, new Uint32Array(cap));
+    this.offset = move(this.offset, new Uint32Array(cap));
+    this.capLen = move(this.capLen, new Uint32Array(cap));
+    this.origLen = move(this.origLen, new Uint32Array(cap));
+    this.trace = move(this.trace, new Float64Array(cap));
+    this.hop = move(this.hop, new Uint32Array(cap));
+    this.verdict = move(this.verdict, new Uint8Array(cap));
+    this.direction = move(this.direction, new Uint8Array(cap));
+    this.reason = move(this.reason, new Uint32Array(cap));
+    this.rule = move(this.rule, new Uint32Array(cap));
+    this.patchAt = move(this.patchAt, new Uint32Array(cap));
     this.mask = cap - 1;
   }
-}
-
-function doubled<T extends Float64Array | Uint32Array | Uint8Array>(old: T, fresh: T): T {
-  (fresh as Uint8Array).set(old as Uint8Array, 0);
-  (fresh as Uint8Array).set(old as Uint8Array, old.length);
-  return fresh;
 }
 
 /** Metadata bytes per frame slot: the sum of the columns' element sizes. */

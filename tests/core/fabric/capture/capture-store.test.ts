@@ -201,6 +201,24 @@ describe('CaptureStore eviction', () => {
     for (const n of [1, 255, 256, 257, 1024, 2999, 3000]) expect(store.frame(n)!.timeNs).toBe(n * 100);
   });
 
+  it('grows the metadata ring while frames are being evicted (the held run wraps the ring)', () => {
+    const { store, a } = storeWith({ chunkSize: 4096, maxBytes: 4096 * 8 });
+    let tag = 0;
+    // Big frames first: few held, the ring wraps many times; then ever smaller ones, so the
+    // number held rises and the ring doubles with its oldest frame anywhere in it.
+    for (const len of [2000, 1000, 400, 100, 30, 8]) {
+      for (let i = 0; i < 600; i++) record(store, a, ++tag, len);
+      for (let n = store.firstAvailable; n <= store.count; n++) {
+        const f = store.frame(n)!;
+        expect(f.traceId).toBe(n);
+        expect(f.timeNs).toBe(n * 100);
+      }
+      const last = store.frame(store.count)!;
+      expect([...last.bytes]).toEqual([...bytesOf(tag, len)]);
+    }
+    expect(store.droppedFrames).toBeGreaterThan(1000);
+  });
+
   it('clear() forgets every frame, restarts numbering and bumps the generation', () => {
     const { store, a } = storeWith();
     record(store, a, 1, 60);
