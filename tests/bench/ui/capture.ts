@@ -3,10 +3,9 @@
  * a filter over all frames, the page's heap. The capture is real fabric traffic: a UDP bulk flow
  * across two-racks, each datagram captured at every port it crosses.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { benchLine } from '../support/bench-line.ts';
-import { root, type UiBench } from './setup.ts';
+import { fillCapture } from '../support/fill-capture.ts';
+import type { UiBench } from './setup.ts';
 
 export const TARGET_FRAMES = 1_000_000;
 
@@ -19,32 +18,9 @@ declare const MutationObserver: any;
 declare function requestAnimationFrame(cb: () => void): number;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/**
- * Fills the worker's capture with at least `frames` frames (and not many more: the targets are for
- * a capture of that size); returns how many it holds.
- */
-async function fillCapture(bench: UiBench, frames: number): Promise<number> {
-  const sim = bench.simulation.api;
-  const loaded = await sim.load(readFileSync(join(root, 'resources/topologies/two-racks.yaml'), 'utf8'));
-  if (!loaded.ok) throw new Error('two-racks did not load');
-  // Small datagrams, 1 µs apart. Each is captured ~20 times (ENIs, card uplinks, ToR and spine
-  // ports, each link at both ends), so a bulk flow is sized from that and topped up if it fell short.
-  let held = 0;
-  let until = 0;
-  for (let round = 0; round < 5 && held < frames; round++) {
-    const packets = Math.max(1000, Math.ceil((frames - held) / 19.5));
-    const r = await sim.exec('client', `bulk -u -n ${packets} -s 16 -i 1 10.0.1.20 9000`);
-    if (!r.ok) throw new Error(r.error);
-    until = Math.max(until, await sim.now()) + packets * 1000 + 20_000_000; // the flow's length and its last hops
-    await sim.run(until);
-    held = (await sim.captureInfo()).frames;
-  }
-  return held;
-}
-
 export async function captureBench(bench: UiBench, log: (line: string) => void): Promise<string[]> {
   const t0 = Date.now();
-  const frames = await fillCapture(bench, TARGET_FRAMES);
+  const frames = await fillCapture(bench.simulation.api, TARGET_FRAMES);
   log(`capture: ${frames.toLocaleString('en-US')} frames in the worker (${((Date.now() - t0) / 1000).toFixed(1)} s to generate)`);
   // What opening costs in the worker, call by call (the page's own calls queue behind each other there).
   const api = bench.simulation.api;
