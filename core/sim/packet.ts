@@ -86,17 +86,21 @@ export class SimPacket {
 
   /**
    * Grows the packet by `n` zeroed bytes at the front (room for an outer header) and returns the
-   * new `bytes`. Copies into a larger buffer only when the headroom is short.
+   * new `bytes`. Copies into a larger buffer only when the headroom is short. `zero` false leaves
+   * the new bytes as the headroom held them (whatever earlier packets left): for a caller that
+   * writes every one of them at once.
    */
-  prepend(n: number): Uint8Array {
+  prepend(n: number, zero = true): Uint8Array {
     checkCount(n);
     if (n > this.start) this.pool.move(this, Math.max(this.pool.headroom, n), this.bytes.length);
     const len = this.bytes.length + n;
     const start = this.start - n;
     this.start = start;
     const buffer = this.buffer;
-    if (n <= 128) for (let i = start; i < start + n; i++) buffer[i] = 0; // cheaper than the fill builtin for a header
-    else buffer.fill(0, start, start + n);
+    if (zero) {
+      if (n <= 128) for (let i = start; i < start + n; i++) buffer[i] = 0; // cheaper than the fill builtin for a header
+      else buffer.fill(0, start, start + n);
+    }
     this.bytes = this.view(start, len);
     return this.bytes;
   }

@@ -254,7 +254,7 @@ export class NitroCard implements PortReceiver {
     e.mappingVersion = cache.version;
     e.udpSrcPort = 49152 + flowHashMasked(key, 0x3fff);
     e.ipIdent = this.ipIdent = (this.ipIdent + 1) & 0xffff;
-    const framed = p.prepend(ENCAP_LEN);
+    const framed = p.prepend(ENCAP_LEN, false); // writeEncapsulation writes all 82 bytes
     writeEncapsulation(framed, e);
     // Since it arrived: the inner MACs (now at ENCAP_LEN…+12) and the new outer headers changed.
     p.declareEdit(ENCAP_LEN + 12, ENCAP_LEN);

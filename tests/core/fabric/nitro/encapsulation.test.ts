@@ -30,6 +30,15 @@ function encapsulated(innerLen = 60): Uint8Array {
 }
 
 describe('VPC encapsulation bytes', () => {
+  it('writes every one of the 82 header bytes (the card prepends them without zeroing)', () => {
+    const clean = encapsulated(60);
+    const dirty = new Uint8Array(clean.length);
+    dirty.fill(0x5a, 0, ENCAP_LEN); // stale headroom from the packet's earlier lives
+    dirty.set(clean.subarray(ENCAP_LEN), ENCAP_LEN);
+    writeEncapsulation(dirty, fields);
+    expect([...dirty]).toEqual([...clean]);
+  });
+
   it('is a valid Ethernet/IPv4/UDP/Geneve frame as core/wire reads it', () => {
     const b = encapsulated(100);
     const eth = EthernetView.checked(b);
