@@ -11,8 +11,14 @@
  * every frame whose bytes it holds (frames fill chunks in order, so those are the oldest frames). Frame numbers are absolute and never reused:
  * frame n is still frame n after eviction, and asking for an evicted frame answers null.
  *
+ * Edited frames (`recordEditedCoded`: a frame its device declared to differ from the one it
+ * arrived as only in a prefix) store just that prefix and share the rest of the arrival's bytes;
+ * chunks fill and the budget counts as if they were copied whole, so the same frames are held.
+ *
  * `bytes` handed out by `frame`/`read` are views into the arena, valid until that frame is evicted
- * (its chunk is then reused for new frames): copy what you keep across further recording.
+ * (its chunk is then reused for new frames): copy what you keep across further recording. An
+ * edited frame's bytes are joined at read time into a block that is never reused (valid as long
+ * as they are referenced).
  */
 import type { RuleRef, VerdictKind } from '../verdict.ts';
 import { type CaptureDirection, type CapturePoint, type CapturePointSpec, DIRECTION_CODE, directionOf, VERDICTS, verdictCode } from './capture-point.ts';
@@ -45,6 +51,8 @@ export const MAX_PATCH_BYTES = 255;
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 const MIN_CHUNK_SIZE = 4096;
+/** Size of the blocks read-time joins are cut from. */
+const JOIN_BLOCK_BYTES = 256 * 1024;
 
 /** One captured frame. `bytes` is a view into the arena (see the file comment). */
 export interface CapturedFrame {
@@ -100,6 +108,12 @@ export class CaptureStore {
    */
   private fill = 0;
   private chunkBytes = 0;
+  /** Where read-time joins of edited frames are cut from (see bytesAt), and the last one made. */
+  private joinBlock: Uint8Array = EMPTY;
+  private joinUsed = 0;
+  private joined: Uint8Array = EMPTY;
+  private joinedFrame = 0;
+  private joinedGen = -1;
   /** One evicted chunk kept for reuse (see keepSpare); not counted in the budget. */
   private spare: Uint8Array | null = null;
 
@@ -338,7 +352,7 @@ export class CaptureStore {
     into.number = n;
     into.pointId = ix.point[s];
     into.timeNs = ix.time[s];
-    into.bytes = this.bytesAt(s);
+    into.bytes = this.bytesAt(s, n);
     into.originalLength = ix.origLen[s];
     into.traceId = ix.trace[s];
     into.hop = ix.hop[s];
@@ -351,7 +365,7 @@ export class CaptureStore {
 
   /** The captured bytes of frame `n` (a view), or null when not held. */
   bytesOf(n: number): Uint8Array | null {
-    return this.has(n) ? this.bytesAt(this.index.slot(n)) : null;
+    return this.has(n) ? this.bytesAt(this.index.slot(n), n) : null;
   }
 
   /** Capture point of a held frame (for scans: no record is built). */
@@ -373,17 +387,30 @@ export class CaptureStore {
    * A frame's bytes: a view into the arena, or for an edited frame (patch + shared run) a fresh
    * array joining the two — made here, at read time, so recording stays a short copy.
    */
-  private bytesAt(slot: number): Uint8Array {
+  private bytesAt(slot: number, n: number): Uint8Array {
     const ix = this.index;
     const chunk = this.chunks[ix.chunk[slot] - this.firstChunkSeq];
     const off = ix.offset[slot];
     const len = ix.capLen[slot];
     const at = ix.patchAt[slot];
     if (at === 0) return chunk.subarray(off, off + len);
+    // The same frame asked again (a dissector, then a filter): the same joined bytes.
+    if (n === this.joinedFrame && this.joinedGen === this.gen) return this.joined;
+    // Joined frames are cut from blocks that are never reused (a block lives while any view of it
+    // does), so each costs a view, not an ArrayBuffer of its own.
+    if (this.joinUsed + len > this.joinBlock.length) {
+      this.joinBlock = new Uint8Array(len > JOIN_BLOCK_BYTES ? len : JOIN_BLOCK_BYTES);
+      this.joinUsed = 0;
+    }
+    const start = this.joinUsed;
+    const out = this.joinBlock.subarray(start, start + len);
+    this.joinUsed = start + len;
     const h = chunk[at - 1];
-    const out = new Uint8Array(len);
     out.set(chunk.subarray(at, at + h), 0);
     out.set(chunk.subarray(off, off + len - h), h);
+    this.joined = out;
+    this.joinedFrame = n;
+    this.joinedGen = this.gen;
     return out;
   }
 

@@ -59,3 +59,31 @@ describe('capture deltas', { timeout: 120_000 }, () => {
     expect(withDeltas.held).toBeLessThan(withDeltas.count);
   });
 });
+
+describe('edited frames read back', () => {
+  it('join prefix and shared bytes into views that stay valid after later reads', () => {
+    const store = new CaptureStore({ chunkSize: 1 << 16, maxBytes: 1 << 20 });
+    const p = store.addPoint({ name: 'p', kind: 'host' });
+    const inner = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+    const a = store.recordCoded(p, 1, inner, 1, 1, 1, 0, 1, 0);
+    // encapsulated: 82 new bytes in front, the first 12 inner bytes rewritten
+    const outer = new Uint8Array(382);
+    outer.fill(0xee, 0, 94);
+    outer.set(inner.subarray(12), 94);
+    const b = store.recordEditedCoded(a, 94, 82, p, 2, outer, 1, 1, 1, 0, 2, 0);
+    expect(b).toBe(2);
+    // a router's rewrite of the first 26 bytes of that
+    const routed = outer.slice();
+    routed.fill(0x11, 0, 26);
+    const c = store.recordEditedCoded(b, 26, 0, p, 3, routed, 1, 2, 1, 0, 2, 0);
+    // decapsulated: the inner frame as it was inside the tunnel
+    const d = store.recordEditedCoded(c, 0, -82, p, 4, routed.subarray(82), 1, 3, 1, 0, 2, 0);
+    const viewB = store.frame(b)!.bytes;
+    const viewC = store.bytesOf(c)!;
+    expect(store.bytesOf(c)).toBe(viewC); // read twice, joined once
+    expect([...store.frame(d)!.bytes]).toEqual([...routed.subarray(82)]);
+    expect([...viewB]).toEqual([...outer]);
+    expect([...viewC]).toEqual([...routed]);
+    expect([...store.frame(a)!.bytes]).toEqual([...inner]);
+  });
+});
