@@ -1,0 +1,140 @@
+/**
+ * The topology canvas's view in Chromium, browser mode: the grid and the minimap that
+ * TopologyCanvas draws itself (CanvasGrid, TopologyMiniMap) so that a pan or zoom frame repaints
+ * nothing. After a pan, a wheel zoom or a drag on the minimap comes to rest, the canvas is no longer
+ * "moving", the minimap's mask shows exactly the view on screen, and the grid covers the pane.
+ * Shift-drag on the pane still draws a selection box (Vue Flow's default selection key).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHost, type Host } from '../../main/host/host.ts';
+import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import { rendererBundle } from './support/renderer-bundle.ts';
+
+const root = join(import.meta.dirname, '../..');
+let dir: string;
+let host: Host;
+let server: WebServer;
+let browser: Browser;
+let page: Page;
+const complaints: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'underlay-canvas-e2e-'));
+  const rendererDir = await rendererBundle();
+  host = await createHost({ workspaceDir: join(dir, 'workspace'), mode: 'browser', version: 'e2e', log: () => {} });
+  server = await startWebServer({ rendererDir, sink: host });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+  page.on('pageerror', (e) => complaints.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') complaints.push(`console: ${m.text()}`);
+  });
+  await page.goto(server.url);
+  await page.getByTestId('connection-label').filter({ hasText: 'Connected' }).waitFor({ timeout: 30_000 });
+  const text = readFileSync(join(root, 'resources/topologies/two-racks.yaml'));
+  await page.locator('input[type="file"]').first().setInputFiles({ name: 'two-racks.yaml', mimeType: 'text/yaml', buffer: text });
+  await page.locator('.vue-flow__node').first().waitFor({ timeout: 60_000 });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await host?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface ViewState { moving: boolean; hole: number[] | null; view: number[]; grid: boolean; transform: string }
+
+/** The minimap mask's hole and the view the pane shows, both in flow units; whether the grid covers the pane. */
+async function viewState(): Promise<ViewState> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="topology-canvas"]')!;
+    const pane = document.querySelector('.vue-flow__pane')!.getBoundingClientRect();
+    const tp = document.querySelector('.vue-flow__transformationpane') as HTMLElement;
+    const m = /translate\(([-\d.e]+)px, ?([-\d.e]+)px\) scale\(([-\d.e]+)\)/.exec(tp.style.transform)!;
+    const [x, y, zoom] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const d = document.querySelector('[data-testid="canvas-minimap"] .vue-flow__minimap-mask')?.getAttribute('d') ?? '';
+    const hole = /z\s*M([-\d.e]+),([-\d.e]+)h([-\d.e]+)v([-\d.e]+)/.exec(d);
+    const grid = document.querySelector('[data-testid="canvas-grid"]')!.getBoundingClientRect();
+    return {
+      moving: canvas.classList.contains('moving'),
+      hole: hole ? hole.slice(1, 5).map(Number) : null,
+      view: [-x / zoom, -y / zoom, pane.width / zoom, pane.height / zoom],
+      grid: grid.left <= pane.left && grid.top <= pane.top && grid.right >= pane.right && grid.bottom >= pane.bottom,
+      transform: tp.style.transform,
+    };
+  });
+}
+
+/** Waits for the view to come to rest, then checks the minimap and the grid follow it. */
+async function expectAtRest(): Promise<ViewState> {
+  await expect.poll(async () => (await viewState()).moving, { timeout: 5_000 }).toBe(false);
+  const s = await viewState();
+  expect(s.hole).not.toBeNull();
+  s.hole!.forEach((v, i) => expect(Math.abs(v - s.view[i])).toBeLessThan(Math.max(1, Math.abs(s.view[i]) * 1e-3)));
+  expect(s.grid).toBe(true);
+  return s;
+}
+
+describe('the topology canvas view in Chromium', () => {
+  it('the minimap shows the view and the grid covers the pane after a pan', async () => {
+    const before = await expectAtRest();
+    const pane = (await page.locator('.vue-flow__pane').boundingBox())!;
+    // Start on empty pane, near its top-left corner, and drag well beyond one screen.
+    await page.mouse.move(pane.x + 8, pane.y + 8);
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) await page.mouse.move(pane.x + 8 + i * 40, pane.y + 8 + i * 25);
+    expect((await viewState()).moving).toBe(true);
+    await page.mouse.up();
+    const after = await expectAtRest();
+    expect(after.transform).not.toBe(before.transform);
+  });
+
+  it('and after a wheel zoom', async () => {
+    const before = await viewState();
+    const pane = (await page.locator('.vue-flow__pane').boundingBox())!;
+    await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, 120);
+    const after = await expectAtRest();
+    expect(after.transform).not.toBe(before.transform);
+  });
+
+  it('and after dragging the minimap, which moves the view', async () => {
+    const before = await viewState();
+    const map = (await page.getByTestId('canvas-minimap').locator('svg').boundingBox())!;
+    await page.mouse.move(map.x + map.width / 2, map.y + map.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(map.x + map.width / 2 - i * 6, map.y + map.height / 2 - i * 4);
+    await page.mouse.up();
+    const after = await expectAtRest();
+    expect(after.transform).not.toBe(before.transform);
+  });
+
+  it('Shift-drag on the pane selects the boxes inside', async () => {
+    await page.locator('.vue-flow__controls-fitview').click();
+    await expectAtRest();
+    const pane = (await page.locator('.vue-flow__pane').boundingBox())!;
+    // A click on the empty pane clears the selection first.
+    await page.mouse.click(pane.x + 3, pane.y + 3);
+    await expect.poll(() => page.locator('.vue-flow__node.selected').count()).toBe(0);
+    await page.keyboard.down('Shift');
+    await page.mouse.move(pane.x + 2, pane.y + 2);
+    await page.mouse.down();
+    await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2, { steps: 5 });
+    await page.mouse.move(pane.x + pane.width - 2, pane.y + pane.height - 2, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await expect.poll(() => page.locator('.vue-flow__node.selected').count()).toBeGreaterThan(1);
+  });
+
+  it('ran without a page error', () => {
+    expect(complaints).toEqual([]);
+  });
+});
