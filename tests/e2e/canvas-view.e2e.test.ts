@@ -2,7 +2,8 @@
  * The topology canvas's view in Chromium, browser mode: the grid and the minimap that
  * TopologyCanvas draws itself (CanvasGrid, TopologyMiniMap) so that a pan or zoom frame repaints
  * nothing. After a pan, a wheel zoom or a drag on the minimap comes to rest, the canvas is no longer
- * "moving", the minimap's mask shows exactly the view on screen, and the grid covers the pane.
+ * "moving", the minimap's mask shows exactly the view on screen, and the grid (dots shown) covers
+ * the pane.
  * Shift-drag on the pane still draws a selection box (Vue Flow's default selection key).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -50,7 +51,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface ViewState { moving: boolean; hole: number[] | null; view: number[]; grid: boolean; transform: string }
+interface ViewState { moving: boolean; hole: number[] | null; view: number[]; grid: boolean; dots: boolean; transform: string }
 
 /** The minimap mask's hole and the view the pane shows, both in flow units; whether the grid covers the pane. */
 async function viewState(): Promise<ViewState> {
@@ -62,12 +63,15 @@ async function viewState(): Promise<ViewState> {
     const [x, y, zoom] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const d = document.querySelector('[data-testid="canvas-minimap"] .vue-flow__minimap-mask')?.getAttribute('d') ?? '';
     const hole = /z\s*M([-\d.e]+),([-\d.e]+)h([-\d.e]+)v([-\d.e]+)/.exec(d);
-    const grid = document.querySelector('[data-testid="canvas-grid"]')!.getBoundingClientRect();
+    const gridEl = document.querySelector('[data-testid="canvas-grid"]')!;
+    const grid = gridEl.getBoundingClientRect();
+    const dots = gridEl.querySelector('svg');
     return {
       moving: canvas.classList.contains('moving'),
       hole: hole ? hole.slice(1, 5).map(Number) : null,
       view: [-x / zoom, -y / zoom, pane.width / zoom, pane.height / zoom],
       grid: grid.left <= pane.left && grid.top <= pane.top && grid.right >= pane.right && grid.bottom >= pane.bottom,
+      dots: dots !== null && getComputedStyle(dots).display !== 'none',
       transform: tp.style.transform,
     };
   });
@@ -80,6 +84,8 @@ async function expectAtRest(): Promise<ViewState> {
   expect(s.hole).not.toBeNull();
   s.hole!.forEach((v, i) => expect(Math.abs(v - s.view[i])).toBeLessThan(Math.max(1, Math.abs(s.view[i]) * 1e-3)));
   expect(s.grid).toBe(true);
+  // The dots are hidden while the zoom changes, and back at rest.
+  expect(s.dots).toBe(true);
   return s;
 }
 
