@@ -15,6 +15,14 @@ import { createHost, type Host } from '../../main/host/host.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
 import { rendererBundle } from './support/renderer-bundle.ts';
 
+// viewState()'s page-side function runs in Chromium; this file is checked without the DOM
+// library, so the browser globals it touches are declared here, loosely (as in tests/bench/ui).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare function getComputedStyle(e: any): any;
+type HTMLElement = any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 const root = join(import.meta.dirname, '../..');
 let dir: string;
 let host: Host;
