@@ -21,17 +21,21 @@ export function summarize(session: CaptureSession, frame: FrameRecord): PacketSu
 
 /** The row for a frame just dissected with columns on (read before the next frame is dissected). */
 export function summaryOf(session: CaptureSession, frame: FrameRecord, result: DissectResult): PacketSummary {
-  const st = session.state;
-  const relNs = (frame.tsSec - st.firstSec) * 1e9 + (frame.tsNsec - st.firstNsec);
   return {
     number: frame.number,
-    time: formatSeconds(relNs),
+    time: timeColumn(session, frame),
     source: result.columns.src,
     destination: result.columns.dst,
     protocol: result.columns.protocol,
     length: frame.originalLength,
     info: result.columns.info,
   };
+}
+
+/** The Time column of a frame: seconds since the first frame the session's first pass saw. */
+export function timeColumn(session: CaptureSession, frame: FrameRecord): string {
+  const st = session.state;
+  return formatSeconds((frame.tsSec - st.firstSec) * 1e9 + (frame.tsNsec - st.firstNsec));
 }
 
 function formatSeconds(ns: number): string {

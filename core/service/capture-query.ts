@@ -16,7 +16,7 @@
 import type { CaptureSession, DissectionEngine, DissectResult } from '../dissect/engine.ts';
 import { createDefaultEngine } from '../dissect/protocols/index.ts';
 import { NullSink, type FilterSink, type TreeNode } from '../dissect/sink.ts';
-import { summaryOf, type PacketSummary } from '../dissect/summary.ts';
+import { timeColumn, type PacketSummary } from '../dissect/summary.ts';
 import { isVisible, nodeLabel } from '../dissect/tree-text.ts';
 import { compileFilter, FilterRunner, type FilterError } from '../filter/index.ts';
 import { CaptureFrameRecord } from '../fabric/capture/capture-frame-record.ts';
@@ -226,10 +226,18 @@ export class CaptureQuery {
       if (!rec.load(n)) continue;
       sink?.reset();
       const result = this.session.dissect(rec, sink ?? NullSink.instance, true);
-      const summary = summaryOf(this.session, rec, result);
       const m = rec.captured;
+      const columns = result.columns;
+      // One literal with the summary's fields (summary.ts summaryOf) rather than a spread of it:
+      // a row is then one allocation of one shape.
       const row: CaptureRow = {
-        ...summary,
+        number: rec.number,
+        time: timeColumn(this.session, rec),
+        source: columns.src,
+        destination: columns.dst,
+        protocol: columns.protocol,
+        length: rec.originalLength,
+        info: columns.info,
         pointId: m.pointId,
         point: this.store.point(m.pointId).name,
         direction: m.direction,
