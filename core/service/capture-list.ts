@@ -64,12 +64,23 @@ interface ListIndex {
 }
 
 const INDEX_CACHE = 4;
+/** Most rows the column cache keeps (a row is some 15 short fields: about 100 MB at most). */
+export const ROW_CACHE_SIZE = 1 << 18;
 
 export class CaptureList {
   readonly coloring: Coloring;
   private readonly indexes = new Map<string, ListIndex>();
   private generation = -1;
   private readonly scratch = emptyFrame();
+
+  /**
+   * The column cache (Wireshark's is per packet-list row): each frame's row and coloring rule,
+   * built once while the first pass stays where it was (see CaptureQuery.firstPassUpTo), at
+   * most ROW_CACHE_SIZE of them, oldest dropped first; cleared when the store is.
+   */
+  private readonly rowCache = new Map<number, { readonly row: CaptureRow; readonly coloring: number }>();
+  private cachePassed = -1;
+  private cacheGeneration = -1;
 
   constructor(private readonly query: CaptureQuery) {
     this.coloring = new Coloring(query.fields);
@@ -137,17 +148,60 @@ export class CaptureList {
   private rowsFor(numbers: readonly number[], previousOf: (n: number) => number): ListRow[] {
     const store = this.query.store;
     const coloring = this.coloring;
-    const colors = new Map<number, number>();
-    const rows = this.query.rowsWith(numbers, coloring.sink, (row, _result, bytes) => colors.set(row.number, coloring.match(bytes)));
-    // The rows are this call's own, fresh objects: extend each in place (same three properties in
-    // the same order, so one shape) instead of copying its fifteen fields into a new object.
-    const out = rows as unknown as { -readonly [K in keyof ListRow]: ListRow[K] }[];
-    for (const r of out) {
-      const timeNs = store.timeOf(r.number);
-      const prev = previousOf(r.number);
-      r.timeNs = timeNs;
-      r.deltaDisplayedNs = prev > 0 && store.has(prev) ? timeNs - store.timeOf(prev) : 0;
-      r.coloring = colors.get(r.number) ?? -1;
+    const cache = this.rowCache;
+    if (this.cacheGeneration !== this.query.generationSeen) {
+      this.cacheGeneration = this.query.generationSeen;
+      cache.clear();
+    }
+    let newest = 0;
+    for (const n of numbers) if (n > newest) newest = n;
+    if (newest === 0) return [];
+    // Rows built before the first pass got as far as now may differ from rows built now: drop them.
+    const passed = this.query.firstPassUpTo(newest);
+    if (passed !== this.cachePassed) {
+      this.cachePassed = passed;
+      cache.clear();
+    }
+    const missing: number[] = [];
+    for (const n of numbers) if (!cache.has(n) && store.has(n)) missing.push(n);
+    if (missing.length > 0) {
+      if (cache.size + missing.length > ROW_CACHE_SIZE) {
+        // Oldest first (Map order is insertion order); evicted frames' rows go this way too.
+        let drop = cache.size + missing.length - ROW_CACHE_SIZE;
+        for (const n of cache.keys()) {
+          if (drop-- <= 0) break;
+          cache.delete(n);
+        }
+      }
+      this.query.rowsWith(missing, coloring.sink, (row, _result, bytes) => cache.set(row.number, { row, coloring: coloring.match(bytes) }));
+    }
+    const out: ListRow[] = [];
+    for (const n of numbers) {
+      const c = cache.get(n);
+      if (c === undefined) continue; // not held
+      const r = c.row;
+      const timeNs = store.timeOf(n);
+      const prev = previousOf(n);
+      out.push({
+        number: r.number,
+        time: r.time,
+        source: r.source,
+        destination: r.destination,
+        protocol: r.protocol,
+        length: r.length,
+        info: r.info,
+        pointId: r.pointId,
+        point: r.point,
+        direction: r.direction,
+        traceId: r.traceId,
+        hop: r.hop,
+        verdict: r.verdict,
+        reason: r.reason,
+        rule: r.rule,
+        timeNs,
+        deltaDisplayedNs: prev > 0 && store.has(prev) ? timeNs - store.timeOf(prev) : 0,
+        coloring: c.coloring,
+      });
     }
     return out;
   }

@@ -204,6 +204,17 @@ export class CaptureQuery {
     if (n > this.passed) this.passed = n;
   }
 
+  /**
+   * Brings the first pass up to frame `n` and returns how far it has got. A row is a function of
+   * the frame and of how far the first pass had got when it was built (a later frame can change
+   * an earlier one's columns), so a cache of rows is valid while this number stays the same.
+   */
+  firstPassUpTo(n: number): number {
+    this.sync();
+    this.firstPassTo(n);
+    return this.passed;
+  }
+
   /** Rows for held frames, ascending. */
   private rows(numbers: readonly number[]): CaptureRow[] {
     return this.rowsWith(numbers, null, () => {});

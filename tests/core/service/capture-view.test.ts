@@ -145,3 +145,25 @@ describe('expert summary and export of a selection', () => {
     expect(c.items.map((i) => i.label)).toContain('geneve');
   });
 });
+
+describe('CaptureView column cache', () => {
+  it('re-pages from the cache with the rows a fresh list builds, and rebuilds a row once the first pass has gone further', () => {
+    const reference = pinged();
+    const total = reference.service.captures.count;
+    const fresh = reference.view.page({ offset: 0, count: total }).rows;
+    // An echo request whose reply comes later: its Info names the reply only once the first pass has seen it.
+    const request = fresh.find((r) => r.info.includes('Echo (ping) request') && r.info.includes('reply in'));
+    expect(request).toBeDefined();
+    const { view } = pinged();
+    const early = view.page({ offset: request!.number - 1, count: 1 }).rows[0];
+    expect(early.number).toBe(request!.number);
+    expect(early.info).toContain('no response found');
+    // Paging further moves the first pass on: the row cached above must not be served any more.
+    const all = view.page({ offset: 0, count: total }).rows;
+    const again = view.page({ offset: 0, count: total }).rows;
+    expect(all).toEqual(fresh);
+    expect(again).toEqual(fresh);
+    // Served rows are fresh objects each time (callers may keep them).
+    expect(again[0]).not.toBe(all[0]);
+  });
+});
