@@ -4,8 +4,9 @@
  * 1. RPC round trip of a cheap call over the worker port (the desktop path) and over WebSocket
  *    (browser mode): median and p99. Target: median ≤ 0.5 ms over the worker port.
  * 2. Capture-page throughput: a capture of ≥ 200,000 frames paged from first to last the way the
- *    capture view pages it, over both transports: frames/s and MB/s delivered. Target ≥ 1,000,000
- *    frames/s.
+ *    capture view pages it: once cold (the worker builds every row) over the worker port, then warm
+ *    (rows cached in the worker) over both transports: frames/s and MB/s delivered. Target
+ *    ≥ 1,000,000 frames/s; both the cold and the warm figures are judged against it.
  * 3. Browser-mode start to interactive: process spawned → the page in Chromium says Connected.
  *    Target ≤ 2 s.
  *
@@ -43,6 +44,7 @@ const bench = await startShellBench(join(root, 'out/renderer'));
 const trips = new Map<TransportName, RoundTrip[]>();
 const paging = new Map<TransportName, PagingRun[]>();
 let frames = 0;
+let cold: PagingRun | null = null;
 try {
   if (runs('rpc')) {
     console.log('# RPC round trip: now(), one call at a time');
@@ -58,12 +60,17 @@ try {
     console.log(`# capture paging (filling a capture of ≥ ${CAPTURE_FRAMES.toLocaleString('en-US')} frames)`);
     frames = await fillCapture(bench.transports[0].client.api, CAPTURE_FRAMES);
     console.log(`  the capture holds ${frames.toLocaleString('en-US')} frames`);
+    // The worker keeps the rows it built (a column cache, as Wireshark's packet list does), so the
+    // first paging of a capture (cold: every row dissected) and later ones (warm) differ; the cold
+    // pass is measured once, over the worker port, then the warm rounds alternate.
+    cold = await pageThrough(bench.transports[0], frames);
+    console.log(`  cold, ${bench.transports[0].name}: ${cold.seconds.toFixed(2)} s: ${Math.round(cold.framesPerSecond).toLocaleString('en-US')} frames/s, ${cold.megabytesPerSecond.toFixed(1)} MB/s`);
     for (let r = 0; r < ROUNDS; r++) {
       for (const t of bench.transports) {
         const run = await pageThrough(t, frames);
         paging.set(t.name, [...(paging.get(t.name) ?? []), run]);
         console.log(
-          `  round ${r + 1} ${t.name}: ${run.frames.toLocaleString('en-US')} frames in ${run.pages} pages, ${run.seconds.toFixed(2)} s: ` +
+          `  warm round ${r + 1} ${t.name}: ${run.frames.toLocaleString('en-US')} frames in ${run.pages} pages, ${run.seconds.toFixed(2)} s: ` +
             `${Math.round(run.framesPerSecond).toLocaleString('en-US')} frames/s, ${run.megabytesPerSecond.toFixed(1)} MB/s`,
         );
       }
@@ -105,9 +112,13 @@ for (const name of ['worker port', 'WebSocket'] as const) {
   const p = paging.get(name);
   if (p) {
     const fps = medianOf(p, (r) => r.framesPerSecond);
-    console.log(`${name}: paging ${Math.round(fps).toLocaleString('en-US')} frames/s, ${medianOf(p, (r) => r.megabytesPerSecond).toFixed(1)} MB/s (medians of ${p.length} rounds)`);
-    lines.push(benchLine(`shell_capture_paging_${key}`, `${Math.round(fps)}frames/s`, null, null, '>=1000000frames/s', frames >= CAPTURE_FRAMES && fps >= 1_000_000));
+    console.log(`${name}: paging (warm) ${Math.round(fps).toLocaleString('en-US')} frames/s, ${medianOf(p, (r) => r.megabytesPerSecond).toFixed(1)} MB/s (medians of ${p.length} rounds)`);
+    lines.push(benchLine(`shell_capture_paging_warm_${key}`, `${Math.round(fps)}frames/s`, null, null, '>=1000000frames/s', frames >= CAPTURE_FRAMES && fps >= 1_000_000));
   }
+}
+if (cold) {
+  console.log(`cold paging (first pass, worker port): ${Math.round(cold.framesPerSecond).toLocaleString('en-US')} frames/s, ${cold.megabytesPerSecond.toFixed(1)} MB/s`);
+  lines.push(benchLine('shell_capture_paging_cold_worker_port', `${Math.round(cold.framesPerSecond)}frames/s`, null, null, '>=1000000frames/s', frames >= CAPTURE_FRAMES && cold.framesPerSecond >= 1_000_000));
 }
 if (starts.length > 0) {
   const interactive = median(starts.map((s) => s.interactiveMs));
