@@ -13,6 +13,7 @@ import type { ListPage, ListQuery, ListRow, SortColumn } from '../service/captur
 import { SORT_COLUMNS } from '../service/capture-list.ts';
 import type { LensFrame, TraceLens } from '../service/capture-lens.ts';
 import type { CaptureInfo, CapturePointInfo, ExportSelection, SelectionExport } from '../service/capture-view.ts';
+import type { FramePage } from '../service/frame-page.ts';
 import type { ColoringRule } from '../service/coloring.ts';
 import type { ExpertEntry, ExpertSummary } from '../service/expert-summary.ts';
 import type { FollowedStream, FollowSegment } from '../service/follow-stream.ts';
@@ -39,6 +40,7 @@ export type {
   ExportSelection,
   FollowedStream,
   FollowSegment,
+  FramePage,
   LensFrame,
   ListPage,
   ListQuery,
@@ -112,6 +114,15 @@ export interface SimulationApi {
   // ---- the capture view (core/service/capture-view.ts)
   /** A bounded page of the packet list: filtered, by capture point, sorted; rows coloured and timed. */
   captureList(query: ListQuery): ListPage;
+  /**
+   * The same entries as `captureList` as one binary page (core/service/frame-page.ts): per entry
+   * its frame number, time, displayed delta, capture point, trace, verdict, lengths and the frame
+   * bytes, in one transferred buffer (at most MAX_PAGE_FRAME_BYTES of frames; `covered` says how
+   * far it got). No row is built: the renderer builds the rows it draws (core/service/frame-rows.ts).
+   */
+  captureFrames(query: ListQuery): FramePage;
+  /** The list's rows of chosen held frames (those whose columns need cross-frame state), in that order. */
+  captureRows(frames: number[]): ListRow[];
   /** Capture points with their frame counts, and the coloring rules rows index into. */
   captureInfo(): CaptureInfo;
   /** Every frame of the frame's trace at every capture point (the encapsulation lens). */
@@ -144,6 +155,15 @@ const MAX_LAB_ACTIONS = 500;
 const time = z.int().min(0);
 const frameNumber = z.int().min(1);
 const instanceName = z.string().min(1).max(MAX_NAME_CHARS);
+const listQuery = z.object({
+  offset: z.int().min(0),
+  count: z.int().min(0).max(MAX_PAGE_ROWS),
+  filter: z.optional(z.string().max(MAX_FILTER_CHARS)),
+  points: z.optional(z.array(z.int().min(0)).max(MAX_CAPTURE_POINTS)),
+  sort: z.optional(z.object({ column: z.enum(SORT_COLUMNS as [SortColumn, ...SortColumn[]]), descending: z.boolean() })),
+});
+/** Frames in one captureRows call (a screen of rows needs tens). */
+const MAX_ROWS_ASKED = 1000;
 
 const simulationMethods = {
   load: { args: z.tuple([z.string().max(MAX_TOPOLOGY_CHARS), z.optional(z.int().min(0).max(0xffff_ffff))]) },
@@ -167,17 +187,9 @@ const simulationMethods = {
   tracePath: { args: z.tuple([z.int().min(1)]) },
   inFlight: { args: z.tuple([]) },
   taps: { args: z.tuple([]) },
-  captureList: {
-    args: z.tuple([
-      z.object({
-        offset: z.int().min(0),
-        count: z.int().min(0).max(MAX_PAGE_ROWS),
-        filter: z.optional(z.string().max(MAX_FILTER_CHARS)),
-        points: z.optional(z.array(z.int().min(0)).max(MAX_CAPTURE_POINTS)),
-        sort: z.optional(z.object({ column: z.enum(SORT_COLUMNS as [SortColumn, ...SortColumn[]]), descending: z.boolean() })),
-      }),
-    ]),
-  },
+  captureList: { args: z.tuple([listQuery]) },
+  captureFrames: { args: z.tuple([listQuery]), transfer: (page) => [page.data] },
+  captureRows: { args: z.tuple([z.array(frameNumber).max(MAX_ROWS_ASKED)]) },
   captureInfo: { args: z.tuple([]) },
   traceLens: { args: z.tuple([frameNumber]) },
   followStream: { args: z.tuple([frameNumber]) },

@@ -15,6 +15,7 @@ import type { CaptureRow } from './capture-query.ts';
 import type { CaptureQuery } from './capture-query.ts';
 import { Coloring } from './coloring.ts';
 import { emptyFrame } from '../fabric/capture/capture-store.ts';
+import { encodeFrames, MAX_PAGE_FRAME_BYTES, type FramePage, type PageEntry } from './frame-page.ts';
 
 export type SortColumn = 'number' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info' | 'point' | 'trace';
 export const SORT_COLUMNS: readonly SortColumn[] = ['number', 'time', 'source', 'destination', 'protocol', 'length', 'info', 'point', 'trace'];
@@ -81,12 +82,88 @@ export class CaptureList {
   private readonly rowCache = new Map<number, { readonly row: CaptureRow; readonly coloring: number }>();
   private cachePassed = -1;
   private cacheGeneration = -1;
+  private origin: { readonly generation: number; readonly ns: number } | null = null;
 
   constructor(private readonly query: CaptureQuery) {
     this.coloring = new Coloring(query.fields);
   }
 
   page(q: ListQuery): ListPage {
+    const store = this.query.store;
+    const list = this.resolve(q);
+    if ('error' in list) return { offset: list.offset, total: 0, evicted: 0, rows: [], error: list.error, sortError: null };
+    const { offset, total, at } = list;
+    const numbers: number[] = [];
+    const previous = new Map<number, number>();
+    let evicted = 0;
+    for (let i = offset; i < Math.min(total, offset + list.count); i++) {
+      const n = at(i);
+      if (!store.has(n)) {
+        evicted++;
+        continue;
+      }
+      numbers.push(n);
+      previous.set(n, i > 0 ? at(i - 1) : 0);
+    }
+    return { offset, total, evicted, rows: this.rowsFor(numbers, (n) => previous.get(n) ?? 0), error: null, sortError: list.sortError };
+  }
+
+  /**
+   * The same entries as `page` as a binary page (frame-page.ts): records and frame bytes in one
+   * buffer, no row built. At most `maxBytes` of frame bytes: `covered` says how far it got.
+   */
+  frames(q: ListQuery, maxBytes = MAX_PAGE_FRAME_BYTES): FramePage {
+    const store = this.query.store;
+    const list = this.resolve(q);
+    const empty = (offset: number, total: number, error: FilterError | null, sortError: string | null): FramePage => ({
+      offset, total, covered: 0, evicted: 0, entries: 0, originNs: -1, strings: [], data: new Uint8Array(0), error, sortError,
+    });
+    if ('error' in list) return empty(list.offset, 0, list.error, null);
+    const { offset, total, at } = list;
+    const end = Math.min(total, offset + list.count);
+    const entries: PageEntry[] = [];
+    for (let i = offset; i < end; i++) {
+      const n = at(i);
+      if (store.has(n)) entries.push({ index: i, frame: n, previous: i > 0 ? at(i - 1) : 0 });
+    }
+    if (entries.length === 0) return { ...empty(offset, total, null, list.sortError), covered: end - offset, evicted: end - offset };
+    const { data, written, strings } = encodeFrames(store, entries, maxBytes);
+    const coveredTo = written < entries.length ? entries[written].index : end;
+    return {
+      offset,
+      total,
+      covered: coveredTo - offset,
+      evicted: coveredTo - offset - written,
+      entries: written,
+      originNs: this.originNs(),
+      strings,
+      data,
+      error: null,
+      sortError: list.sortError,
+    };
+  }
+
+  /**
+   * The Time column's origin: the time of the frame the first pass began with (Wireshark's
+   * "beginning of capture" for the held frames), read back from a row the worker built.
+   */
+  private originNs(): number {
+    const generation = this.query.generationSeen;
+    if (this.origin !== null && this.origin.generation === generation) return this.origin.ns;
+    const store = this.query.store;
+    const n = store.firstAvailable;
+    const row = this.query.row(n);
+    if (row === null) return -1;
+    const negative = row.time.startsWith('-');
+    const [sec, frac] = (negative ? row.time.slice(1) : row.time).split('.');
+    const since = Number(sec) * 1e9 + Number(frac);
+    const ns = store.timeOf(n) - (negative ? -since : since);
+    this.origin = { generation, ns };
+    return ns;
+  }
+
+  /** The list a query asks for: its entries by index, or the filter's error. */
+  private resolve(q: ListQuery): { offset: number; count: number; total: number; at: (i: number) => number; sortError: string | null } | { offset: number; error: FilterError } {
     const store = this.query.store;
     if (this.generation !== this.query.generationSeen) {
       this.generation = this.query.generationSeen;
@@ -99,42 +176,20 @@ export class CaptureList {
     const count = Math.max(0, Math.floor(q.count));
 
     // The plain list: no index at all (a million frames cost nothing until asked for).
-    if (filter === '' && points === null && sort === null) {
-      const total = store.count;
-      const numbers: number[] = [];
-      let evicted = 0;
-      for (let i = offset; i < Math.min(total, offset + count); i++) {
-        if (store.has(i + 1)) numbers.push(i + 1);
-        else evicted++;
-      }
-      return { offset, total, evicted, rows: this.rowsFor(numbers, (n) => (n > 1 ? n - 1 : 0)), error: null, sortError: null };
-    }
+    if (filter === '' && points === null && sort === null) return { offset, count, total: store.count, at: (i) => i + 1, sortError: null };
 
     let sortError: string | null = null;
     let index = this.index(filter, points, sort);
-    if ('error' in index) return { offset, total: 0, evicted: 0, rows: [], error: index.error, sortError: null };
+    if ('error' in index) return { offset, error: index.error };
     if (sort !== null && DISSECTED.has(sort.column) && index.length > MAX_DISSECTED_SORT) {
       sortError = `Sorting by ${sort.column} needs every entry dissected; this list has ${index.length.toLocaleString('en-US')} (at most ${MAX_DISSECTED_SORT.toLocaleString('en-US')}). Filter first.`;
       sort = null;
       const plain = this.index(filter, points, null);
-      if ('error' in plain) return { offset, total: 0, evicted: 0, rows: [], error: plain.error, sortError: null };
+      if ('error' in plain) return { offset, error: plain.error };
       index = plain;
     }
-    const total = index.length;
-    const numbers: number[] = [];
-    const previous = new Map<number, number>();
-    let evicted = 0;
     const frames = index.frames;
-    for (let i = offset; i < Math.min(total, offset + count); i++) {
-      const n = frames[i];
-      if (!store.has(n)) {
-        evicted++;
-        continue;
-      }
-      numbers.push(n);
-      previous.set(n, i > 0 ? frames[i - 1] : 0);
-    }
-    return { offset, total, evicted, rows: this.rowsFor(numbers, (n) => previous.get(n) ?? 0), error: null, sortError };
+    return { offset, count, total: index.length, at: (i) => frames[i], sortError };
   }
 
   /** Rows (coloured, timed; delta to the previous frame given) for chosen frames, in that order. */

@@ -8,7 +8,8 @@ import { collectingSink } from '../pcap/byte-sink.ts';
 import { exportPcapng } from '../fabric/capture/pcapng-export.ts';
 import type { CapturePointKind } from '../fabric/capture/capture-point.ts';
 import { completeFilter, type CompletionResult, type FilterError } from '../filter/index.ts';
-import { CaptureList, type ListPage, type ListQuery } from './capture-list.ts';
+import { CaptureList, type ListPage, type ListQuery, type ListRow } from './capture-list.ts';
+import type { FramePage } from './frame-page.ts';
 import { traceLens, type TraceLens } from './capture-lens.ts';
 import type { CaptureQuery } from './capture-query.ts';
 import type { ColoringRule } from './coloring.ts';
@@ -50,6 +51,20 @@ export class CaptureView {
 
   page(q: ListQuery): ListPage {
     return this.list.page(q);
+  }
+
+  /** The same entries as `page`, as a binary page of records and frame bytes (frame-page.ts). */
+  frames(q: ListQuery): FramePage {
+    return this.list.frames(q);
+  }
+
+  /**
+   * The rows of chosen held frames as the list builds them (for rows whose columns need the
+   * capture's cross-frame state, see frame-rows.ts). `deltaDisplayedNs` is to the frame asked for
+   * before it; the list's own delta is the page's.
+   */
+  rows(frames: readonly number[]): ListRow[] {
+    return this.list.rowsOf(frames);
   }
 
   info(): CaptureInfo {

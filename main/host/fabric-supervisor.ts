@@ -206,6 +206,8 @@ export class FabricSupervisor implements Disposable {
       exportPcapng: direct('exportPcapng'),
       // The capture view's calls only read the world: not queued, not journaled.
       captureList: direct('captureList'),
+      captureFrames: direct('captureFrames'),
+      captureRows: direct('captureRows'),
       captureInfo: direct('captureInfo'),
       traceLens: direct('traceLens'),
       followStream: direct('followStream'),

@@ -191,6 +191,8 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     exportPcapng: () => service?.pcapngBytes() ?? emptyPcapng(),
 
     captureList: (query) => captureView().page(query),
+    captureFrames: (query) => captureView().frames(query),
+    captureRows: (frames) => captureView().rows(frames),
     captureInfo: () => captureView().info(),
     traceLens: (frame) => captureView().lens(frame),
     followStream: (frame) => captureView().follow(frame),

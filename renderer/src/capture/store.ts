@@ -14,7 +14,7 @@ import type {
   FilterError,
   FollowedStream,
   FrameDetail,
-  ListPage,
+  FramePage,
   ListQuery,
   ListRow,
   SortColumn,
@@ -64,7 +64,7 @@ export const useCaptureStore = defineStore('capture', () => {
     ...(sort.value ? { sort: { column: sort.value.column, descending: sort.value.descending } } : {}),
   });
 
-  const onPage = (page: ListPage | null, e: unknown) => {
+  const onPage = (page: FramePage | null, e: unknown) => {
     if (page) {
       total.value = page.total;
       sortError.value = page.sortError;
@@ -76,11 +76,19 @@ export const useCaptureStore = defineStore('capture', () => {
     }
     version.value++;
   };
-  const cache = new PageCache(async (offset, count) => {
+  const connectedApi = () => {
     const a = api.value;
     if (!a) throw new Error('not connected');
-    return a.captureList(query(offset, count));
-  }, onPage);
+    return a;
+  };
+  // Binary pages of the list's entries; the rows drawn are built here from their bytes (see
+  // page-cache.ts), and the few that need the capture's cross-frame state come from the worker.
+  const cache = new PageCache(
+    async (offset, count) => connectedApi().captureFrames(query(offset, count)),
+    async (frames) => connectedApi().captureRows(frames),
+    onPage,
+    () => version.value++,
+  );
 
   /** The row at list index i (undefined while it loads; the list shows a placeholder). */
   function rowAt(i: number): ListRow | undefined {
@@ -294,8 +302,7 @@ export const useCaptureStore = defineStore('capture', () => {
     const index = Math.max(0, Math.min(total.value - 1, i));
     selectedIndex.value = index;
     const seq = ++selectSeq;
-    await cache.ensure(index, index);
-    const row = cache.row(index);
+    const row = await cache.rowReady(index);
     if (seq !== selectSeq) return;
     selectedRow.value = row ?? null;
     if (!row) return;
@@ -337,9 +344,9 @@ export const useCaptureStore = defineStore('capture', () => {
     if (sort.value && !(sort.value.column === 'number')) {
       // A sorted list has no order to search: look through the cached pages only.
       for (let i = 0; i < total.value; i++) {
-        const r = cache.row(i);
-        if (r === undefined) break;
-        if (r.number === n) return i;
+        const number = cache.numberAt(i);
+        if (number === undefined) break;
+        if (number === n) return i;
       }
       return null;
     }
@@ -349,10 +356,10 @@ export const useCaptureStore = defineStore('capture', () => {
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       await cache.ensure(mid, mid);
-      const r = cache.row(mid);
-      if (!r) return null;
-      if (r.number === n) return mid;
-      if (r.number < n !== descending) lo = mid + 1;
+      const number = cache.numberAt(mid);
+      if (number === undefined) return null;
+      if (number === n) return mid;
+      if (number < n !== descending) lo = mid + 1;
       else hi = mid - 1;
     }
     return null;

@@ -68,7 +68,7 @@ describe('simulation contract validators', () => {
       [
         'capturePage', 'exec', 'exportPcapng', 'filterCheck', 'frameDetail', 'frameHex', 'instances', 'kill', 'load', 'now', 'pause', 'run', 'step',
         // capture view
-        'captureInfo', 'captureList', 'traceLens', 'followStream', 'expertSummary', 'filterComplete', 'exportSelection',
+        'captureInfo', 'captureList', 'captureFrames', 'captureRows', 'traceLens', 'followStream', 'expertSummary', 'filterComplete', 'exportSelection',
         // simulation mode
         'eventLog', 'stepToPacket', 'tracePath', 'inFlight', 'taps',
         // labs

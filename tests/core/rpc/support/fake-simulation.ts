@@ -123,6 +123,8 @@ export function fakeSimulation(): FakeSimulation {
     inFlight: () => [],
     taps: () => [],
     captureList: (query) => view.page(query),
+    captureFrames: (query) => view.frames(query),
+    captureRows: (frames) => view.rows(frames),
     captureInfo: () => view.info(),
     traceLens: (frame) => view.lens(frame),
     followStream: (frame) => view.follow(frame),
