@@ -66,14 +66,18 @@ export interface PageEntry {
  * entries it holds and the strings table.
  */
 export function encodeFrames(store: CaptureStore, entries: readonly PageEntry[], maxBytes = MAX_PAGE_FRAME_BYTES): { data: Uint8Array; written: number; strings: string[] } {
-  const m: MutableCapturedFrame = emptyFrame();
-  let n = 0;
+  // Each frame is read once (an edited frame's bytes are joined at read time): metadata and bytes
+  // view kept in `metas`, then all copied into the one buffer.
+  const metas: MutableCapturedFrame[] = [];
   let bytes = 0;
-  for (; n < entries.length; n++) {
-    const len = store.bytesOf(entries[n].frame)?.length ?? 0;
-    if (n > 0 && bytes + len > maxBytes) break;
-    bytes += len;
+  for (let i = 0; i < entries.length; i++) {
+    const m = pooled(i);
+    if (!store.read(entries[i].frame, m)) break; // entries are held frames: cannot happen
+    if (i > 0 && bytes + m.bytes.length > maxBytes) break;
+    bytes += m.bytes.length;
+    metas.push(m);
   }
+  const n = metas.length;
   const data = new Uint8Array(n * RECORD_BYTES + bytes);
   const view = new DataView(data.buffer);
   const strings: string[] = [];
@@ -92,7 +96,7 @@ export function encodeFrames(store: CaptureStore, entries: readonly PageEntry[],
   let at = n * RECORD_BYTES;
   for (let i = 0; i < n; i++) {
     const e = entries[i];
-    store.read(e.frame, m);
+    const m = metas[i];
     const r = i * RECORD_BYTES;
     view.setUint32(r, e.index, true);
     view.setUint32(r + 4, e.frame, true);
@@ -121,8 +125,18 @@ export function encodeFrames(store: CaptureStore, entries: readonly PageEntry[],
     view.setUint16(r + 52, description, true);
     data.set(m.bytes, at);
     at += m.bytes.length;
+    m.bytes = NO_BYTES; // the pool must not hold on to the arena's chunks
+    m.rule = null;
   }
   return { data, written: n, strings };
+}
+
+/** Metadata records reused from page to page (the worker builds one page at a time). */
+const pool: MutableCapturedFrame[] = [];
+const NO_BYTES = new Uint8Array(0);
+function pooled(i: number): MutableCapturedFrame {
+  while (pool.length <= i) pool.push(emptyFrame());
+  return pool[i];
 }
 
 /** One record of a page, read back (the bytes are a view into the page). */

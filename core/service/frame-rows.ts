@@ -30,11 +30,17 @@ export const SELF_CONTAINED: ReadonlySet<string> = new Set(['udp', 'vlan']);
 
 const LINKTYPE_ETHERNET = 1;
 
+/** Rows one session builds before a fresh one is made (the stores of the frames seen so far are dropped). */
+const SESSION_ROWS = 4096;
+
 export class FrameRowBuilder {
   readonly coloring: Coloring;
   /** Rows built here, and frames sent to the worker instead (for the benchmark and tests). */
   built = 0;
   deferred = 0;
+  private session: CaptureSession | null = null;
+  private sessionRows = 0;
+  private crossFrame = false;
 
   constructor(private readonly engine: DissectionEngine = createDefaultEngine()) {
     this.coloring = new Coloring(engine.fields);
@@ -43,15 +49,26 @@ export class FrameRowBuilder {
   /**
    * The row of a page entry, or null when its columns depend on other frames (ask the worker).
    * `originNs` is the page's: the time the Time column counts from.
+   *
+   * Frames are dissected one by one in a session of this builder's, each as if first seen
+   * (`lastFrameNumber` reset). What one frame leaves in the session cannot reach another's row:
+   * a row is only kept when its dissection opened no store but the self-contained ones, so it read
+   * nothing another frame wrote but those.
    */
   build(e: FrameEntry, originNs: number): ListRow | null {
-    const session = this.engine.newSession();
-    let crossFrame = false;
-    watchStores(session, () => (crossFrame = true));
+    if (this.session === null || this.sessionRows >= SESSION_ROWS) {
+      this.session = this.engine.newSession();
+      this.sessionRows = 0;
+      watchStores(this.session, () => (this.crossFrame = true));
+    }
+    const session = this.session;
+    this.sessionRows++;
+    this.crossFrame = false;
     const st = session.state;
     const firstSec = Math.floor(originNs / 1e9);
     st.firstSec = firstSec;
     st.firstNsec = originNs - firstSec * 1e9;
+    st.lastFrameNumber = 0;
     const tsSec = Math.floor(e.timeNs / 1e9);
     const record: FrameRecord = {
       number: e.number,
@@ -69,7 +86,7 @@ export class FrameRowBuilder {
     const sink = this.coloring.sink;
     sink.reset();
     const result = session.dissect(record, sink, true);
-    if (crossFrame) {
+    if (this.crossFrame) {
       this.deferred++;
       return null;
     }

@@ -173,6 +173,9 @@ export class PageCache {
       },
     );
     this.inFlight.set(p, job);
+    // The builder (dissectors' tables, coloring rules compiled) is made while the page is on its
+    // way, not when the first rows are drawn.
+    this.builder ??= new FrameRowBuilder();
     return job;
   }
 

@@ -159,3 +159,31 @@ describe('rows built from the binary page equal the worker\'s', () => {
     for (const f of fragments) expect(r.deferred).toContain(f.number);
   });
 });
+
+describe('one builder over rows in any order', () => {
+  it('builds the same rows backwards and interleaved as in frame order (what one frame leaves cannot reach another)', () => {
+    const { view } = world(
+      'two-racks.yaml',
+      [
+        ['client', 'curl -s http://10.0.1.20/bytes/5000'],
+        ['client', 'bulk -u -n 100 -s 64 -i 2000 10.0.1.20 9000'],
+      ],
+      2 * S,
+    );
+    const worker = view.page({ offset: 0, count: 10_000 }).rows;
+    const page = view.frames({ offset: 0, count: 10_000 });
+    const reader = new FramePageReader(page);
+    const builder = new FrameRowBuilder();
+    const order = Array.from({ length: reader.entries }, (_, k) => k);
+    const shuffled = [...order.reverse().filter((k) => k % 2 === 0), ...order.filter((k) => k % 2 === 1)];
+    let built = 0;
+    for (const k of shuffled) {
+      const row = builder.build(reader.entry(k), page.originNs);
+      if (row === null) continue;
+      built++;
+      expect(row).toEqual(worker[k]);
+    }
+    expect(built).toBeGreaterThan(100);
+    expect(builder.deferred).toBeGreaterThan(10);
+  });
+});
