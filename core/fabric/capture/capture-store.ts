@@ -12,8 +12,8 @@
  * frame n is still frame n after eviction, and asking for an evicted frame answers null.
  *
  * Edited frames (`recordEditedCoded`: a frame its device declared to differ from the one it
- * arrived as only in a prefix) store just that prefix and share the rest of the arrival's bytes;
- * chunks fill and the budget counts as if they were copied whole, so the same frames are held.
+ * arrived as only in a prefix) store just that prefix and refer to the arrival's frame for the
+ * rest (a chain, followed at read time: every frame of it is in the same chunk); chunks fill and the budget counts as if they were copied whole, so the same frames are held.
  *
  * `bytes` handed out by `frame`/`read` are views into the arena, valid until that frame is evicted
  * (its chunk is then reused for new frames): copy what you keep across further recording. An
@@ -40,13 +40,20 @@ export interface CaptureStoreOptions {
   readonly deltas?: boolean;
 }
 
-/** Where `bytes` came from, when it can lend views of them without allocating (a SimPacket). */
-export interface SlicedBytes {
-  slice(from: number, to: number): Uint8Array;
-}
-
 /** Longest changed prefix stored as a patch (a frame edited further in front is copied whole). */
 export const MAX_PATCH_BYTES = 255;
+
+/**
+ * An edited frame's patch is preceded in its chunk by this header: the number of the frame it
+ * refers to, mod 2^32 (little-endian; held frames span far less than 2^32 numbers, so the
+ * reference is the newest frame below the reader with those low bits), then the patch length.
+ * Its `offset` is where in that frame its bytes after the patch start.
+ */
+export const PATCH_HEADER_BYTES = 5;
+
+function readU32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -251,43 +258,59 @@ export class CaptureStore {
   /**
    * Records `bytes` (lent), which its holder declared to be an edit of held frame `base`
    * (SimPacket.declareEdit): `bytes[0, prefix)` new, every later byte the byte of `base` at its
-   * position minus `grow`. Only the changed prefix is copied (joined, when `base` is itself an
-   * edit, with the part of base's prefix still in front); the rest shares `base`'s bytes — a
-   * decapsulated frame is just a view into its encapsulated one. Possible while `base`'s bytes
-   * are in the chunk being filled and the prefix fits there (so eviction, chunk by chunk in frame
-   * order, never drops them first) and frames are kept whole. Returns the new frame number, or 0
-   * when it cannot (the caller then records a copy). `views`, when given, lends views of `bytes`
-   * (the packet's cached ones: no allocation per frame).
+   * position minus `grow`. Only the changed prefix is copied; the rest is a reference into
+   * `base` (see PATCH_HEADER_BYTES): a router's rewrite stores its 26 bytes, a decapsulated frame
+   * none at all. References that land beyond a frame's own patch go on to that frame's own
+   * reference at once, so a read follows at most one link per patch it actually uses. Possible
+   * while `base`'s bytes are in the chunk being filled and the patch fits there (so eviction,
+   * chunk by chunk in frame order, never drops them first) and frames are kept whole. Returns the
+   * new frame number, or 0 when it cannot (the caller then records a copy).
    */
   recordEditedCoded(
     base: number, prefix: number, grow: number,
     pointId: number, timeNs: number, bytes: Uint8Array, traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number,
-    views?: SlicedBytes,
   ): number {
     if (pointId >= this.pointList.length || pointId < 0) throw new RangeError(`CaptureStore: no capture point ${pointId}`);
     if (!this.deltas || this.snaplen !== 0 || !(base >= this.first && base <= this.last)) return 0;
     const ix = this.index;
-    const from = ix.slot(base);
-    const chunkSeq = ix.chunk[from];
+    let rs = ix.slot(base);
+    const chunkSeq = ix.chunk[rs];
     const len = bytes.length;
-    const baseLen = ix.capLen[from];
+    const baseLen = ix.capLen[rs];
     // Exactly when a copy would fit without opening a chunk or evicting (see `fill`).
-    if (chunkSeq !== this.firstChunkSeq + this.chunks.length - 1 || baseLen !== ix.origLen[from] || len !== baseLen + grow || this.fill + len > this.current.length || this.overBudget(0)) return 0;
-    // base = its patch (h bytes) + a shared run; the new frame = bytes[0, head) + the rest of that run.
+    if (chunkSeq !== this.firstChunkSeq + this.chunks.length - 1 || baseLen !== ix.origLen[rs] || len !== baseLen + grow || this.fill + len > this.current.length || this.overBudget(0)) return 0;
+    // Bytes added in front are new whatever the declared prefix says.
+    const head = prefix > grow ? prefix : grow;
+    if (!(prefix >= 0) || head >= len || head > MAX_PATCH_BYTES || head + PATCH_HEADER_BYTES > len) return 0;
     const chunk = this.current;
-    const basePatch = ix.patchAt[from];
-    const h = basePatch === 0 ? 0 : chunk[basePatch - 1];
-    const head = prefix > h + grow ? prefix : h + grow;
-    if (!(prefix >= 0) || head >= len || head > MAX_PATCH_BYTES) return 0;
-    const offset = ix.offset[from] + (head - grow - h);
+    // The rest, bytes[head, len), is base's bytes from `from` on. Where base's own patch ends at or
+    // before `from`, those bytes are its reference's: follow it (every frame met is in this chunk).
+    let ref = base;
+    let from = head - grow;
+    for (let at = ix.patchAt[rs]; at !== 0; at = ix.patchAt[rs]) {
+      const h = chunk[at - 1];
+      if (from < h) break;
+      ref -= (ref - readU32(chunk, at - PATCH_HEADER_BYTES)) >>> 0;
+      from = ix.offset[rs] + (from - h);
+      rs = ix.slot(ref);
+    }
     this.fill += len;
-    if (head === 0) return this.addMeta(pointId, timeNs, chunkSeq, offset, len, len, traceId, hop, verdict, reason, direction, rule, 0);
-    // The patch, after its length byte: at most len bytes written, so `used` stays ≤ `fill`.
+    if (ix.patchAt[rs] === 0 && head === 0) {
+      // Nothing new and the rest is a plain frame's run: a plain view.
+      return this.addMeta(pointId, timeNs, chunkSeq, ix.offset[rs] + from, len, len, traceId, hop, verdict, reason, direction, rule, 0);
+    }
+    // Header (the reference's number mod 2^32, the patch length), then the patch: at most len
+    // bytes written, so `used` stays ≤ `fill`. A byte loop: views of the packet would allocate.
     let at = this.used;
-    chunk[at++] = head;
-    chunk.set(views !== undefined ? views.slice(0, head) : bytes.subarray(0, head), at); // a view beats a byte loop of ~100
+    chunk[at] = ref & 0xff;
+    chunk[at + 1] = (ref >>> 8) & 0xff;
+    chunk[at + 2] = (ref >>> 16) & 0xff;
+    chunk[at + 3] = (ref >>> 24) & 0xff;
+    chunk[at + 4] = head;
+    at += PATCH_HEADER_BYTES;
+    for (let i = 0; i < head; i++) chunk[at + i] = bytes[i];
     this.used = at + head;
-    return this.addMeta(pointId, timeNs, chunkSeq, offset, len, len, traceId, hop, verdict, reason, direction, rule, at);
+    return this.addMeta(pointId, timeNs, chunkSeq, from, len, len, traceId, hop, verdict, reason, direction, rule, at);
   }
 
   /** Appends frame `last + 1`'s metadata to the index; returns its number. */
@@ -384,16 +407,18 @@ export class CaptureStore {
   }
 
   /**
-   * A frame's bytes: a view into the arena, or for an edited frame (patch + shared run) a fresh
-   * array joining the two — made here, at read time, so recording stays a short copy.
+   * A frame's bytes: a view into the arena, or for an edited frame (patch + reference) a fresh
+   * array joining the pieces — made here, at read time, so recording stays a short copy.
    */
   private bytesAt(slot: number, n: number): Uint8Array {
     const ix = this.index;
     const chunk = this.chunks[ix.chunk[slot] - this.firstChunkSeq];
-    const off = ix.offset[slot];
     const len = ix.capLen[slot];
-    const at = ix.patchAt[slot];
-    if (at === 0) return chunk.subarray(off, off + len);
+    let at = ix.patchAt[slot];
+    if (at === 0) {
+      const off = ix.offset[slot];
+      return chunk.subarray(off, off + len);
+    }
     // The same frame asked again (a dissector, then a filter): the same joined bytes.
     if (n === this.joinedFrame && this.joinedGen === this.gen) return this.joined;
     // Joined frames are cut from blocks that are never reused (a block lives while any view of it
@@ -405,9 +430,34 @@ export class CaptureStore {
     const start = this.joinUsed;
     const out = this.joinBlock.subarray(start, start + len);
     this.joinUsed = start + len;
-    const h = chunk[at - 1];
+    // Frame x (this one, then its references) from byte `from` on fills out[pos, len). Every frame
+    // of the chain is in this chunk (see recordEditedCoded).
+    let h = chunk[at - 1];
     out.set(chunk.subarray(at, at + h), 0);
-    out.set(chunk.subarray(off, off + len - h), h);
+    let pos = h;
+    let x = n;
+    let s = slot;
+    let from = h;
+    while (pos < len) {
+      // bytes of x from `from` on, with from ≥ x's patch length h: its reference's from offset[s] + (from − h).
+      const ref = x - ((x - readU32(chunk, at - PATCH_HEADER_BYTES)) >>> 0);
+      from = ix.offset[s] + (from - h);
+      x = ref;
+      s = ix.slot(x);
+      at = ix.patchAt[s];
+      if (at === 0) {
+        const off = ix.offset[s] + from;
+        out.set(chunk.subarray(off, off + len - pos), pos);
+        break;
+      }
+      h = chunk[at - 1];
+      if (from < h) {
+        const k = Math.min(h - from, len - pos);
+        out.set(chunk.subarray(at + from, at + from + k), pos);
+        pos += k;
+        from += k;
+      }
+    }
     this.joined = out;
     this.joinedFrame = n;
     this.joinedGen = this.gen;

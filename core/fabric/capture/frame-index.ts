@@ -12,7 +12,7 @@ export class FrameIndex {
   point: Uint32Array;
   /** Sequence number of the arena chunk holding the bytes (below 2^32: 16 TB of 4 KiB chunks). */
   chunk: Uint32Array;
-  /** Where the frame's bytes after its patch start in the chunk (all of them when unpatched). */
+  /** Where the frame's bytes start in the chunk; for a patched frame, where its rest starts in the frame it refers to. */
   offset: Uint32Array;
   capLen: Uint32Array;
   origLen: Uint32Array;
@@ -26,9 +26,10 @@ export class FrameIndex {
   /** Index into the store's rule table; 0 = none. */
   rule: Uint32Array;
   /**
-   * A frame recorded as an edit of an earlier one: its first bytes (their count in the byte
-   * just before) are at `patchAt` in the same chunk, the rest at `offset`, shared with the earlier
-   * frame. 0: no patch (a patch is never at 0, the count comes first).
+   * A frame recorded as an edit of an earlier one: its first bytes (their count in the byte just
+   * before, the referred frame's number mod 2^32 in the four before that) are at `patchAt` in the
+   * same chunk; the rest are the referred frame's bytes from `offset` on. 0: no patch (`offset` is
+   * then where the bytes are in the chunk; a patch is never at 0, its header comes first).
    */
   patchAt: Uint32Array;
   private mask: number;

@@ -44,7 +44,7 @@ export function tapPort(store: CaptureStore, pointId: number, port: Port, option
       // The device declared what it changed since the frame arrived, and a tap recorded it on
       // arrival (at this hop): store only the changed bytes.
       if (p.editPrefix >= 0 && p.captureHop === hops) {
-        n = store.recordEditedCoded(p.captureFrame, p.editPrefix, p.editGrow, pointId, clock.now(), bytes, p.traceId, hops, txVerdict, 0, out, 0, p);
+        n = store.recordEditedCoded(p.captureFrame, p.editPrefix, p.editGrow, pointId, clock.now(), bytes, p.traceId, hops, txVerdict, 0, out, 0);
       }
       if (n === 0) n = store.recordCoded(pointId, clock.now(), bytes, p.traceId, hops, txVerdict, 0, out, 0);
       p.captureFrame = n;

@@ -87,3 +87,113 @@ describe('edited frames read back', () => {
     expect([...store.frame(a)!.bytes]).toEqual([...inner]);
   });
 });
+
+describe('edited frames as references', () => {
+  /** A deterministic stream of small integers (xorshift). */
+  function rng(seed: number) {
+    let x = seed >>> 0 || 1;
+    return (n: number) => {
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      return x % n;
+    };
+  }
+
+  it('random chains of encapsulations, rewrites, shares and decapsulations read back byte for byte', () => {
+    const next = rng(7);
+    const store = new CaptureStore({ chunkSize: 1 << 20, maxBytes: 1 << 26 });
+    const p = store.addPoint({ name: 'p', kind: 'host' });
+    const expected = new Map<number, Uint8Array>();
+    let edited = 0;
+    for (let packet = 0; packet < 300; packet++) {
+      let bytes: Uint8Array = Uint8Array.from({ length: 60 + next(400) }, () => next(256));
+      let n = store.recordCoded(p, 0, bytes, packet, 0, 1, 0, 1, 0);
+      expected.set(n, bytes);
+      for (let step = 0; step < 8; step++) {
+        const kind = next(4);
+        let prefix: number;
+        let grow: number;
+        let after: Uint8Array;
+        if (kind === 0) {
+          // encapsulate: `grow` new bytes in front, the first few old ones rewritten too
+          grow = 1 + next(90);
+          prefix = grow + next(20);
+          after = new Uint8Array(bytes.length + grow);
+          after.set(bytes, grow);
+          for (let i = 0; i < prefix && i < after.length; i++) after[i] = next(256);
+        } else if (kind === 1 && bytes.length > 100) {
+          // decapsulate, maybe rewriting the new front
+          const cut = 1 + next(80);
+          grow = -cut;
+          prefix = next(3) === 0 ? next(20) : 0;
+          after = bytes.slice(cut);
+          for (let i = 0; i < prefix; i++) after[i] = next(256);
+        } else if (kind === 2) {
+          // a router's rewrite in place
+          grow = 0;
+          prefix = 1 + next(40);
+          after = bytes.slice();
+          for (let i = 0; i < prefix; i++) after[i] = next(256);
+        } else {
+          // the same bytes seen at the far end of a link
+          const m = store.recordSharedCoded(n, p, 0, packet, step, 1, 0, 1, 0);
+          expect(m).toBeGreaterThan(0);
+          expected.set(m, bytes);
+          n = m;
+          continue;
+        }
+        const m = store.recordEditedCoded(n, prefix, grow, p, 0, after, packet, step, 1, 0, 2, 0);
+        if (m === 0) {
+          n = store.recordCoded(p, 0, after, packet, step, 1, 0, 2, 0);
+        } else {
+          edited++;
+          n = m;
+        }
+        expected.set(n, after);
+        bytes = after;
+      }
+    }
+    expect(edited).toBeGreaterThan(1000);
+    expect(store.available).toBe(expected.size);
+    for (const [n, bytes] of expected) expect(store.bytesOf(n), `frame ${n}`).toEqual(bytes);
+  });
+
+  it('a rewrite stores only its own prefix, and a decapsulation with nothing changed stores no bytes', () => {
+    const store = new CaptureStore({ chunkSize: 1 << 16, maxBytes: 1 << 20 });
+    const p = store.addPoint({ name: 'p', kind: 'host' });
+    const inner = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff);
+    const a = store.recordCoded(p, 1, inner, 1, 1, 1, 0, 1, 0);
+    const outer = new Uint8Array(1082);
+    outer.fill(0xee, 0, 94);
+    outer.set(inner.subarray(12), 94);
+    const written = (f: () => number) => {
+      const before = (store as unknown as { used: number }).used;
+      const n = f();
+      return { n, bytes: (store as unknown as { used: number }).used - before };
+    };
+    const b = written(() => store.recordEditedCoded(a, 94, 82, p, 2, outer, 1, 1, 1, 0, 2, 0));
+    expect(b.bytes).toBe(5 + 94);
+    const routed = outer.slice();
+    routed.fill(0x11, 0, 26);
+    const c = written(() => store.recordEditedCoded(b.n, 26, 0, p, 3, routed, 1, 2, 1, 0, 2, 0));
+    expect(c.bytes).toBe(5 + 26);
+    const routedAgain = routed.slice();
+    routedAgain.fill(0x22, 0, 26);
+    const d = written(() => store.recordEditedCoded(c.n, 26, 0, p, 4, routedAgain, 1, 3, 1, 0, 2, 0));
+    expect(d.bytes).toBe(5 + 26);
+    const decap = written(() => store.recordEditedCoded(d.n, 0, -82, p, 5, routedAgain.subarray(82), 1, 4, 1, 0, 2, 0));
+    expect(decap.bytes).toBe(5);
+    expect(store.bytesOf(decap.n)).toEqual(routedAgain.subarray(82));
+    expect(store.bytesOf(d.n)).toEqual(routedAgain);
+    expect(store.bytesOf(c.n)).toEqual(routed);
+    expect(store.bytesOf(b.n)).toEqual(outer);
+    // a decapsulation that lands past every patch is a plain view of the first frame
+    const plain = written(() => store.recordEditedCoded(d.n, 0, -94, p, 6, routedAgain.subarray(94), 1, 4, 1, 0, 2, 0));
+    expect(plain.bytes).toBe(0);
+    expect(store.bytesOf(plain.n)!.buffer).toBe(store.bytesOf(a)!.buffer);
+    expect(store.bytesOf(plain.n)).toEqual(inner.subarray(12));
+  });
+});
