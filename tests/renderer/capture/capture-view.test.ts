@@ -204,4 +204,28 @@ describe('capture view', () => {
     await expect.poll(() => w.find('[data-testid="expert-summary"]').exists()).toBe(true);
     expect(w.find('[data-testid="expert-summary"]').text()).toMatch(/Chat: [1-9]/);
   });
+
+  it('draws rows built in the page from binary pages (UDP) and the worker\'s rows (ICMP echo), coloured by their rule', async () => {
+    const { w, capture } = await view([
+      ['client', 'ping -c 2 server'],
+      ['client', 'bulk -u -n 20 -s 32 -i 1000 10.0.1.20 9000'],
+    ]);
+    // Every drawn row is the worker's row for that entry, whichever side built it.
+    const api = useConnectionStore().clients!.simulation.api;
+    const worker = await api.captureList({ offset: 0, count: 40 });
+    await expect.poll(() => rows(w).filter((r) => r.attributes('data-frame')).length).toBeGreaterThan(10);
+    const drawn = rows(w).filter((r) => r.attributes('data-frame'));
+    for (const r of drawn) {
+      const mine = worker.rows.find((x) => x.number === frameOf(r))!;
+      expect(r.findAll('[role="gridcell"]').map((c) => c.text())).toEqual([
+        String(mine.number), mine.time, mine.source, mine.destination, mine.protocol, String(mine.length), mine.point, mine.traceId === 0 ? '' : String(mine.traceId), mine.info,
+      ]);
+      if (mine.coloring >= 0) expect(r.classes()).toContain(`pl-color-${mine.coloring}`);
+    }
+    expect(drawn.some((r) => r.text().includes('ICMP'))).toBe(true);
+    expect(drawn.some((r) => r.text().includes('UDP'))).toBe(true);
+    const icmp = capture.info!.coloring.findIndex((c) => c.name === 'ICMP');
+    const css = document.querySelector('.packet-list style')?.textContent ?? '';
+    expect(css).toContain(`.pl-color-${icmp}:not(.selected) { background: ${capture.info!.coloring[icmp].bg}`);
+  });
 });
