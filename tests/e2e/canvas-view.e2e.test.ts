@@ -2,8 +2,8 @@
  * The topology canvas's view in Chromium, browser mode: the grid and the minimap that
  * TopologyCanvas draws itself (CanvasGrid, TopologyMiniMap) so that a pan or zoom frame repaints
  * nothing. After a pan, a wheel zoom or a drag on the minimap comes to rest, the canvas is no longer
- * "moving", the minimap's mask shows exactly the view on screen, and the grid (dots shown) covers
- * the pane.
+ * "moving", the minimap's mask shows exactly the view on screen, the grid (dots shown) covers
+ * the pane and the opaque backdrop covers the pane and every box; during a zoom the dots are hidden.
  * Shift-drag on the pane still draws a selection box (Vue Flow's default selection key).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -59,9 +59,12 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface ViewState { moving: boolean; hole: number[] | null; view: number[]; grid: boolean; dots: boolean; transform: string }
+interface ViewState { moving: boolean; hole: number[] | null; view: number[]; grid: boolean; dots: boolean; backdrop: boolean; transform: string }
 
-/** The minimap mask's hole and the view the pane shows, both in flow units; whether the grid covers the pane. */
+/**
+ * The minimap mask's hole and the view the pane shows, both in flow units; whether the grid's dots
+ * cover the pane (and are shown); whether the opaque backdrop covers the pane and every box.
+ */
 async function viewState(): Promise<ViewState> {
   return page.evaluate(() => {
     const canvas = document.querySelector('[data-testid="topology-canvas"]')!;
@@ -73,13 +76,15 @@ async function viewState(): Promise<ViewState> {
     const hole = /z\s*M([-\d.e]+),([-\d.e]+)h([-\d.e]+)v([-\d.e]+)/.exec(d);
     const gridEl = document.querySelector('[data-testid="canvas-grid"]')!;
     const grid = gridEl.getBoundingClientRect();
-    const dots = gridEl.querySelector('svg');
+    const back = document.querySelector('[data-testid="canvas-backdrop"]')!.getBoundingClientRect();
+    const boxes = [...document.querySelectorAll('.vue-flow__node')].map((n: HTMLElement) => n.getBoundingClientRect());
     return {
       moving: canvas.classList.contains('moving'),
       hole: hole ? hole.slice(1, 5).map(Number) : null,
       view: [-x / zoom, -y / zoom, pane.width / zoom, pane.height / zoom],
       grid: grid.left <= pane.left && grid.top <= pane.top && grid.right >= pane.right && grid.bottom >= pane.bottom,
-      dots: dots !== null && getComputedStyle(dots).display !== 'none',
+      dots: getComputedStyle(gridEl).display !== 'none',
+      backdrop: [pane, ...boxes].every((b) => back.left <= b.left && back.top <= b.top && back.right >= b.right && back.bottom >= b.bottom),
       transform: tp.style.transform,
     };
   });
@@ -94,6 +99,7 @@ async function expectAtRest(): Promise<ViewState> {
   expect(s.grid).toBe(true);
   // The dots are hidden while the zoom changes, and back at rest.
   expect(s.dots).toBe(true);
+  expect(s.backdrop).toBe(true);
   return s;
 }
 
@@ -116,6 +122,10 @@ describe('the topology canvas view in Chromium', () => {
     const pane = (await page.locator('.vue-flow__pane').boundingBox())!;
     await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
     for (let i = 0; i < 8; i++) await page.mouse.wheel(0, 120);
+    // Mid-gesture (the view settles 250 ms after its last change): moving, and the dots hidden.
+    const during = await viewState();
+    expect(during.moving).toBe(true);
+    expect(during.dots).toBe(false);
     const after = await expectAtRest();
     expect(after.transform).not.toBe(before.transform);
   });

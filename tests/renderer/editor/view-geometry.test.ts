@@ -31,6 +31,20 @@ describe('canvas view geometry', () => {
     expect(contains(backdropRect(null, view, 24), view)).toBe(true);
   });
 
+  it('the opaque backdrop (a small margin) covers the drawing and the view, and is far smaller than the dots', () => {
+    const drawing = { x: 10, y: 20, width: 5000, height: 1500 };
+    const view = visibleRect({ x: 30, y: 120, zoom: 0.12 }, { width: 720, height: 540 });
+    const dots = backdropRect(drawing, view, 24);
+    const back = backdropRect(drawing, view, 24, 0.05);
+    const pad = Math.max(view.width, view.height) * 0.05;
+    const u = union(drawing, view);
+    expect(contains(back, { x: u.x - pad, y: u.y - pad, width: u.width + 2 * pad, height: u.height + 2 * pad })).toBe(true);
+    expect(contains(dots, back)).toBe(true);
+    // Its tiles are what a zoom re-prioritises at every scale: a few per cent over the drawing, not 3 views around it.
+    expect(back.width * back.height).toBeLessThan(u.width * u.height * 1.5);
+    expect(back.width * back.height * 10).toBeLessThan(dots.width * dots.height);
+  });
+
   it('the minimap frame holds drawing and view at the minimap aspect, and the mask cuts out the view', () => {
     const drawing = { x: 0, y: 0, width: 4000, height: 1000 };
     const view = { x: 3500, y: -500, width: 1000, height: 800 };

@@ -24,9 +24,10 @@ export function union(a: Rect | null, b: Rect): Rect {
 }
 
 /**
- * What the grid backdrop covers: the drawing and the view at rest, with `margin` views' worth
- * around them (so a pan or a zoom-out from there shows grid until it comes to rest and the
- * backdrop follows), its corner on the grid so the dots stay put when it is recomputed.
+ * What the grid's dots cover: the drawing and the view at rest, with `margin` views' worth
+ * around them (so a pan from there shows dots until it comes to rest and the grid follows), its
+ * corner on the grid so the dots stay put when it is recomputed. With `margin` 0, the opaque
+ * backdrop under the drawing (CanvasGrid): the drawing and the view at rest, nothing more.
  */
 export function backdropRect(drawing: Rect | null, view: Rect, gap: number, margin = 3): Rect {
   const r = union(drawing, view);
