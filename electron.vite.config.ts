@@ -2,6 +2,8 @@
  * The app's build (`npx electron-vite build`, run by `npm start` when out/ is stale):
  *   out/main/main.js          Electron's main process (main/electron/main.ts)
  *   out/main/fabric-worker.js the fabric worker it starts through the host (main/host/fabric-worker.ts)
+ *   out/main/browser-mode.js  browser mode's host and web server (main/start/browser-mode.ts), which
+ *                             `npm start` loads instead of compiling main/ with tsx when the build is current
  *   out/preload/index.cjs     the preload, CommonJS because sandboxed preloads cannot be modules
  *   out/renderer/             the page (renderer/index.html), also what browser mode serves
  * yaml and zod are bundled rather than left in node_modules: the worker then needs no package
@@ -30,6 +32,7 @@ export default defineConfig({
         input: {
           main: resolve(root, 'main/electron/main.ts'),
           'fabric-worker': resolve(root, 'main/host/fabric-worker.ts'),
+          'browser-mode': resolve(root, 'main/start/browser-mode.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
         onwarn,

@@ -39,7 +39,14 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const print = options.print ?? ((line: string) => console.log(line));
   // Refuse a non-loopback address before starting a worker and opening the database for nothing.
   resolveBindAddress(options.host);
-  const host = await createHost({ workspaceDir: options.workspaceDir, mode: 'browser', version: options.version, workerScript: options.workerScript });
+  const host = await createHost({
+    workspaceDir: options.workspaceDir,
+    mode: 'browser',
+    version: options.version,
+    workerScript: options.workerScript,
+    // From the root, not from this file's location: bundled, this file lives in out/main/.
+    labsDir: join(options.root, 'labs'),
+  });
   let server: WebServer;
   try {
     server = await startWebServer({

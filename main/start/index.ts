@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseStartArgs, START_USAGE, UsageError, type StartOptions } from './args.ts';
-import { startBrowserMode } from './browser-mode.ts';
-import { buildState, builtWorkerScript, runBuild } from './build.ts';
+import type * as BrowserModeModule from './browser-mode.ts';
+import { buildState, builtEntries, runBuild } from './build.ts';
 import { defaultWorkspaceDir } from './data-dir.ts';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, electronExecutable, fetchElectron, recentlyFailed } from './electron-binary.ts';
 import { runElectron } from './electron-run.ts';
@@ -75,9 +76,11 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const built = builtEntries(root);
+  const { startBrowserMode } = await loadBrowserMode(built?.browserMode);
   const mode = await startBrowserMode({
     root,
-    workerScript: builtWorkerScript(root),
+    workerScript: built?.workerScript,
     workspaceDir,
     port: options.port,
     host: options.host,
@@ -102,6 +105,15 @@ async function main(argv: readonly string[]): Promise<number> {
     if (stopRequested) stopNow(stopRequested);
   });
   return 0;
+}
+
+/**
+ * Browser mode's code: the bundle when the build is current (one file, no compiling), else the
+ * sources through tsx. Imported only here, so the Electron path never loads the host into this process.
+ */
+async function loadBrowserMode(bundle: string | undefined): Promise<typeof BrowserModeModule> {
+  if (bundle) return (await import(pathToFileURL(bundle).href)) as typeof BrowserModeModule;
+  return import('./browser-mode.ts');
 }
 
 function packageVersion(): string {

@@ -17,11 +17,12 @@ const root = join(import.meta.dirname, '..', '..', '..');
 describe('electron.vite.config.ts', () => {
   const c = config as unknown as Record<'main' | 'preload' | 'renderer', { build: { outDir: string; rollupOptions: { input: Record<string, string>; output?: { format: string; entryFileNames: string } } } }>;
 
-  it('builds main with the fabric worker as a second entry, as ES modules', () => {
+  it('builds main with the fabric worker and browser mode as further entries, as ES modules', () => {
     const main = c.main.build;
-    expect(Object.keys(main.rollupOptions.input)).toEqual(['main', 'fabric-worker']);
+    expect(Object.keys(main.rollupOptions.input)).toEqual(['main', 'fabric-worker', 'browser-mode']);
     expect(main.rollupOptions.input.main).toBe(join(root, 'main/electron/main.ts'));
     expect(main.rollupOptions.input['fabric-worker']).toBe(join(root, 'main/host/fabric-worker.ts'));
+    expect(main.rollupOptions.input['browser-mode']).toBe(join(root, 'main/start/browser-mode.ts'));
     expect(main.rollupOptions.output).toMatchObject({ format: 'es', entryFileNames: '[name].js' });
     for (const entry of Object.values(main.rollupOptions.input)) expect(existsSync(entry), entry).toBe(true);
   });

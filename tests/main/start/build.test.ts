@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BUILD_INPUTS, BUILD_OUTPUTS, buildState, builtWorkerScript } from '../../../main/start/build.ts';
+import { BUILD_INPUTS, BUILD_OUTPUTS, buildState, builtEntries } from '../../../main/start/build.ts';
 
 function touch(root: string, path: string, seconds: number): void {
   const file = join(root, path);
@@ -37,13 +37,13 @@ it('is stale until every output exists, then when a source changes', () => {
   expect(BUILD_INPUTS).toContain('electron.vite.config.ts');
 });
 
-it('names the bundled worker only while the build is current', () => {
+it('names the bundled browser mode and worker only while the build is current', () => {
   const root = mkdtempSync(join(tmpdir(), 'underlay-build-'));
   touch(root, 'core/base/event.ts', 1000);
-  expect(builtWorkerScript(root)).toBeUndefined();
+  expect(builtEntries(root)).toBeUndefined();
   for (const output of BUILD_OUTPUTS) touch(root, output, 2000);
-  expect(builtWorkerScript(root)).toBe(join(root, 'out', 'main', 'fabric-worker.js'));
-  // An edit after the build: the source runs, not the old bundle.
+  expect(builtEntries(root)).toEqual({ browserMode: join(root, 'out', 'main', 'browser-mode.js'), workerScript: join(root, 'out', 'main', 'fabric-worker.js') });
+  // An edit after the build: the sources run, not the old bundles.
   touch(root, 'core/base/event.ts', 3000);
-  expect(builtWorkerScript(root)).toBeUndefined();
+  expect(builtEntries(root)).toBeUndefined();
 });
