@@ -65,6 +65,16 @@ interface ListIndex {
 }
 
 const INDEX_CACHE = 4;
+/**
+ * A filtered binary page (`frames`) does not wait for the filter to test every frame (Wireshark
+ * shows rows while it filters): a list's first call tests frames until its page can be filled or
+ * this many were tested; each later call tests this many more (so asking again, even for no
+ * entries, moves the filter on) until the newest frame. Such a page says `partial`: its entries
+ * are final, its total counts the matches so far.
+ */
+export const FILTER_STEP_FRAMES = 1 << 16;
+/** The first slice of frames a call filters; slices double up to FILTER_STEP_FRAMES. */
+const FIRST_SLICE_FRAMES = 1 << 12;
 /** Most rows the column cache keeps (a row is some 15 short fields: about 100 MB at most). */
 export const ROW_CACHE_SIZE = 1 << 18;
 
@@ -114,13 +124,15 @@ export class CaptureList {
    */
   frames(q: ListQuery, maxBytes = MAX_PAGE_FRAME_BYTES): FramePage {
     const store = this.query.store;
-    const list = this.resolve(q);
+    const list = this.resolve(q, true);
+    const partial = !('error' in list) && list.partial;
     const empty = (offset: number, total: number, error: FilterError | null, sortError: string | null): FramePage => ({
-      offset, total, covered: 0, evicted: 0, entries: 0, originNs: -1, strings: [], data: new Uint8Array(0), error, sortError,
+      offset, total, covered: 0, evicted: 0, entries: 0, originNs: -1, strings: [], data: new Uint8Array(0), error, sortError, partial,
     });
     if ('error' in list) return empty(list.offset, 0, list.error, null);
     const { offset, total, at } = list;
-    const end = Math.min(total, offset + list.count);
+    // An offset past the end (a view still scrolled where a longer list was) covers nothing.
+    const end = Math.max(offset, Math.min(total, offset + list.count));
     const entries: PageEntry[] = [];
     for (let i = offset; i < end; i++) {
       const n = at(i);
@@ -140,6 +152,7 @@ export class CaptureList {
       data,
       error: null,
       sortError: list.sortError,
+      partial,
     };
   }
 
@@ -162,8 +175,15 @@ export class CaptureList {
     return ns;
   }
 
-  /** The list a query asks for: its entries by index, or the filter's error. */
-  private resolve(q: ListQuery): { offset: number; count: number; total: number; at: (i: number) => number; sortError: string | null } | { offset: number; error: FilterError } {
+  /**
+   * The list a query asks for: its entries by index, or the filter's error. With `early`, a
+   * filtered list in frame order may be answered before the filter has tested every frame
+   * (`partial`; see FILTER_STEP_FRAMES).
+   */
+  private resolve(
+    q: ListQuery,
+    early = false,
+  ): { offset: number; count: number; total: number; at: (i: number) => number; sortError: string | null; partial: boolean } | { offset: number; error: FilterError } {
     const store = this.query.store;
     if (this.generation !== this.query.generationSeen) {
       this.generation = this.query.generationSeen;
@@ -176,10 +196,10 @@ export class CaptureList {
     const count = Math.max(0, Math.floor(q.count));
 
     // The plain list: no index at all (a million frames cost nothing until asked for).
-    if (filter === '' && points === null && sort === null) return { offset, count, total: store.count, at: (i) => i + 1, sortError: null };
+    if (filter === '' && points === null && sort === null) return { offset, count, total: store.count, at: (i) => i + 1, sortError: null, partial: false };
 
     let sortError: string | null = null;
-    let index = this.index(filter, points, sort);
+    let index = this.index(filter, points, sort, early && sort === null && filter !== '' ? offset + count : undefined);
     if ('error' in index) return { offset, error: index.error };
     if (sort !== null && DISSECTED.has(sort.column) && index.length > MAX_DISSECTED_SORT) {
       sortError = `Sorting by ${sort.column} needs every entry dissected; this list has ${index.length.toLocaleString('en-US')} (at most ${MAX_DISSECTED_SORT.toLocaleString('en-US')}). Filter first.`;
@@ -189,7 +209,7 @@ export class CaptureList {
       index = plain;
     }
     const frames = index.frames;
-    return { offset, count, total: index.length, at: (i) => frames[i], sortError };
+    return { offset, count, total: index.length, at: (i) => frames[i], sortError, partial: index.builtTo < store.count };
   }
 
   /** Rows (coloured, timed; delta to the previous frame given) for chosen frames, in that order. */
@@ -261,11 +281,15 @@ export class CaptureList {
     return out;
   }
 
-  /** The list's index, built or brought up to the newest frame. */
-  private index(filter: string, points: Uint8Array | null, sort: ListQuery['sort'] | null): ListIndex | { error: FilterError } {
+  /**
+   * The list's index, built or brought up to the newest frame; with `need` (a filtered list in
+   * frame order), only as far as FILTER_STEP_FRAMES says for a page ending at entry `need`.
+   */
+  private index(filter: string, points: Uint8Array | null, sort: ListQuery['sort'] | null, need?: number): ListIndex | { error: FilterError } {
     const store = this.query.store;
     const key = JSON.stringify([filter, points ? [...points] : null, sort ?? null]);
     let index = this.indexes.get(key);
+    const fresh = index === undefined;
     if (index !== undefined) this.indexes.delete(key);
     else {
       index = { frames: new Int32Array(1024), length: 0, builtTo: store.firstAvailable - 1, sorted: sort !== null };
@@ -275,21 +299,42 @@ export class CaptureList {
     if (index.builtTo >= store.count) return index;
 
     // New candidates since the last build, in frame order.
-    const fresh: number[] = [];
+    const added: number[] = [];
     const from = Math.max(index.builtTo + 1, store.firstAvailable);
     const wanted = (n: number) => points === null || points[store.pointOf(n)] === 1;
     if (filter === '') {
-      for (let n = from; n <= store.count; n++) if (wanted(n)) fresh.push(n);
+      for (let n = from; n <= store.count; n++) if (wanted(n)) added.push(n);
+    } else if (need !== undefined && sort === null) {
+      // Slice by slice, stopping as FILTER_STEP_FRAMES says; the entries so far are final.
+      let tested = 0;
+      let slice = FIRST_SLICE_FRAMES;
+      let next = from;
+      for (;;) {
+        const m = this.query.advanceFilter(filter, Math.min(slice, FILTER_STEP_FRAMES - tested));
+        if ('error' in m) {
+          this.indexes.delete(key);
+          return m;
+        }
+        const moved: number[] = [];
+        for (let i = lowerBound(m.matches, next); i < m.matches.length; i++) if (wanted(m.matches[i])) moved.push(m.matches[i]);
+        append(index, moved);
+        tested += Math.max(0, m.scanned - Math.max(next, index.builtTo + 1) + 1);
+        index.builtTo = Math.max(index.builtTo, m.scanned);
+        next = Math.max(next, m.scanned + 1);
+        if (m.complete || tested >= FILTER_STEP_FRAMES || (fresh && index.length >= need)) break;
+        slice *= 2;
+      }
+      return index;
     } else {
       const m = this.query.matchesOf(filter);
       if ('error' in m) {
         this.indexes.delete(key);
         return m;
       }
-      for (let i = lowerBound(m.matches, from); i < m.matches.length; i++) if (wanted(m.matches[i])) fresh.push(m.matches[i]);
+      for (let i = lowerBound(m.matches, from); i < m.matches.length; i++) if (wanted(m.matches[i])) added.push(m.matches[i]);
     }
     index.builtTo = store.count;
-    append(index, fresh);
+    append(index, added);
     if (sort) this.sortIndex(index, sort);
     return index;
   }

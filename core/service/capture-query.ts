@@ -275,6 +275,22 @@ export class CaptureQuery {
   }
 
   /**
+   * Like matchesOf, but tests at most `maxFrames` more frames (at least one when any is left), so a
+   * caller can answer the first matches before the filter has reached the newest frame (Wireshark
+   * shows rows while it filters). `scanned` is the highest frame number tested: the matches up to
+   * it are final; `complete` says it is the newest frame.
+   */
+  advanceFilter(
+    expression: string,
+    maxFrames: number,
+  ): { readonly matches: readonly number[]; readonly trimmed: number; readonly scanned: number; readonly complete: boolean } | { readonly error: FilterError } {
+    this.sync();
+    const scan = this.scan(expression.trim(), Math.max(1, Math.floor(maxFrames)));
+    if (!('runner' in scan)) return scan;
+    return { matches: scan.matches, trimmed: scan.trimmed, scanned: scan.scanned, complete: scan.scanned >= this.store.count };
+  }
+
+  /**
    * Dissects one held frame into `sink` in the capture's own session (after the first pass up to
    * it, so conversation fields such as tcp.stream are the list's); null when it is not held. The
    * sink and result are valid until the next dissection.
@@ -300,8 +316,8 @@ export class CaptureQuery {
     return this.generation;
   }
 
-  /** The filter's scan brought up to the newest frame (compiled once, then incremental). */
-  private scan(text: string): FilterScan | { error: FilterError } {
+  /** The filter's scan brought up to the newest frame, or `maxFrames` further (compiled once, then incremental). */
+  private scan(text: string, maxFrames = Infinity): FilterScan | { error: FilterError } {
     let scan = this.scans.get(text);
     if (scan === undefined) {
       const compiled = compileFilter(text, this.engine.fields);
@@ -317,9 +333,13 @@ export class CaptureQuery {
     }
     this.scans.set(text, scan);
     const rec = this.record;
-    const last = this.store.count;
-    if (scan.scanned + 1 < this.store.firstAvailable) scan.untested += this.store.firstAvailable - 1 - scan.scanned;
-    for (let m = Math.max(scan.scanned + 1, this.store.firstAvailable); m <= last; m++) {
+    if (scan.scanned + 1 < this.store.firstAvailable) {
+      scan.untested += this.store.firstAvailable - 1 - scan.scanned;
+      scan.scanned = this.store.firstAvailable - 1;
+    }
+    const first = scan.scanned + 1;
+    const last = Math.min(this.store.count, first + maxFrames - 1);
+    for (let m = first; m <= last; m++) {
       if (rec.load(m) && scan.runner.run(scan.session, rec)) scan.matches.push(m);
     }
     scan.scanned = Math.max(scan.scanned, last);

@@ -51,6 +51,12 @@ export interface FramePage {
   readonly error: FilterError | null;
   /** Why the asked sort was not applied (the list is then in frame order). */
   readonly sortError: string | null;
+  /**
+   * True while the list's filter has not yet tested every frame (capture-list.ts
+   * FILTER_STEP_FRAMES): the entries given are final, `total` counts the matches found so far.
+   * Asking again (for any entries) moves the filter on.
+   */
+  readonly partial: boolean;
 }
 
 /** One entry of the list: where it is, the frame, and `previous`, the entry before it (0: none). */

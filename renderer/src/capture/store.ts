@@ -64,12 +64,25 @@ export const useCaptureStore = defineStore('capture', () => {
     ...(sort.value ? { sort: { column: sort.value.column, descending: sort.value.descending } } : {}),
   });
 
+  /**
+   * True while the applied filter is still testing frames in the worker: the list shows the
+   * matches found so far and grows as the filter goes on (Wireshark shows rows while it filters).
+   */
+  const filtering = ref(false);
+  /** Bumped by each reload, so a filter's progress of an older list is dropped. */
+  let listEpoch = 0;
+  /** The epoch whose filter progress is being followed, or -1. */
+  let followingEpoch = -1;
+  /** The largest total a partial page of this epoch said: a page asked earlier may land later. */
+  let partialTotal = 0;
+
   const onPage = (page: FramePage | null, e: unknown) => {
     if (page) {
-      total.value = page.total;
+      total.value = Math.max(page.total, partialTotal);
       sortError.value = page.sortError;
       loading.value = false;
       if (page.error) error.value = page.error.message;
+      else if (page.partial) followFilter();
     } else {
       error.value = describeCallError('Reading the packet list', e);
       loading.value = false;
@@ -90,6 +103,44 @@ export const useCaptureStore = defineStore('capture', () => {
     () => version.value++,
   );
 
+  /**
+   * Moves a partial list's filter on until it has tested every frame: each ask tests a slice of
+   * frames in the worker (core/service/capture-list.ts FILTER_STEP_FRAMES) and says the total so
+   * far; the page holding the old end is dropped so its new entries are fetched when drawn.
+   */
+  function followFilter(): void {
+    const epoch = listEpoch;
+    if (followingEpoch === epoch) return;
+    followingEpoch = epoch;
+    filtering.value = true;
+    void (async () => {
+      try {
+        for (;;) {
+          const page = await connectedApi().captureFrames(query(total.value, 0));
+          if (epoch !== listEpoch) return;
+          if (page.error) {
+            error.value = page.error.message;
+            break;
+          }
+          partialTotal = Math.max(partialTotal, page.total);
+          if (page.total > total.value) {
+            cache.dropTail(total.value);
+            total.value = page.total;
+            version.value++;
+          }
+          if (!page.partial) break;
+        }
+      } catch (e) {
+        if (epoch === listEpoch) error.value = describeCallError('Filtering the packet list', e);
+      } finally {
+        if (epoch === listEpoch) {
+          followingEpoch = -1;
+          filtering.value = false;
+        }
+      }
+    })();
+  }
+
   /** The row at list index i (undefined while it loads; the list shows a placeholder). */
   function rowAt(i: number): ListRow | undefined {
     void version.value; // a dependency: re-read when pages land
@@ -100,6 +151,9 @@ export const useCaptureStore = defineStore('capture', () => {
   async function reload(): Promise<void> {
     // For the UI benchmark and the browser's performance panel: when the list was asked for.
     performance.mark('underlay:capture-list-requested');
+    listEpoch++;
+    partialTotal = 0;
+    filtering.value = false;
     cache.reset();
     loading.value = true;
     error.value = null;
@@ -466,7 +520,7 @@ export const useCaptureStore = defineStore('capture', () => {
 
   return {
     // list
-    info, total, version, appliedFilter, points, sort, sortError, timeFormat, colorize, error, loading,
+    info, total, version, appliedFilter, points, sort, sortError, timeFormat, colorize, error, loading, filtering,
     rowAt, reload, setPoints, sortBy,
     // filter bar
     filterText, filterState, filterError, history, completion, editFilter, applyFilter, escapeFilter,

@@ -87,6 +87,9 @@ export async function captureBench(bench: UiBench, log: (line: string) => void):
   await page.waitForFunction(() => document.querySelector('[data-testid="capture-count"]')?.textContent?.includes('displayed') && document.querySelector('[data-testid="packet-list"] [role="row"][data-frame]'), undefined, { timeout: 60_000 });
   const filterMs = Date.now() - f0;
   log(`filter over ${frames.toLocaleString('en-US')} frames: ${filterMs} ms to the first rows (${await page.getByTestId('capture-count').innerText()})`);
+  // Diagnostic: the rows come while the filter goes on; when it has tested every frame.
+  await page.waitForFunction(() => !document.querySelector('[data-testid="capture-count"]')?.textContent?.includes('filtering'), undefined, { timeout: 120_000 });
+  log(`filter over ${frames.toLocaleString('en-US')} frames: ${Date.now() - f0} ms to the whole count (${await page.getByTestId('capture-count').innerText()})`);
 
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
