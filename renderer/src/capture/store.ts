@@ -386,7 +386,10 @@ export const useCaptureStore = defineStore('capture', () => {
   /** Ctrl+G: selects frame n if the list shows it; the message when it does not. */
   async function goToFrame(n: number): Promise<string | null> {
     const index = await indexOfFrame(n);
-    if (index === null) return `Frame ${n} is not in the list${appliedFilter.value ? ' (the filter hides it)' : ''}.`;
+    if (index === null) {
+      if (filtering.value) return `Frame ${n} is not among the matches found so far (the filter is still testing frames).`;
+      return `Frame ${n} is not in the list${appliedFilter.value ? ' (the filter hides it)' : ''}.`;
+    }
     await select(index);
     return null;
   }

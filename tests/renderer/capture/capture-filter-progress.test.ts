@@ -26,21 +26,44 @@ afterEach(() => {
 const FILTER = 'ip.src == 10.0.1.10 && !geneve';
 const frameOf = (r: { attributes(name: string): string | undefined }) => Number(r.attributes('data-frame'));
 
-describe('capture view: a filter over a large capture', () => {
-  it('draws the first matches from the top while it filters, then shows the whole count', async () => {
-    const c = await connected();
-    harness = c.harness;
-    const simulation = useSimulationStore();
-    expect(await simulation.load(twoRacks, 'two-racks')).toBe(true);
-    await simulation.exec('client', 'bulk -u -n 4000 -s 16 -i 1 10.0.1.20 9000');
-    await simulation.run(100_000_000);
-    wrapper = mount(CaptureView, { global: { plugins: [c.pinia] }, attachTo: document.body });
-    const capture = useCaptureStore();
-    await expect.poll(() => capture.total, { timeout: 10_000 }).toBe(simulation.status.frames);
-    expect(capture.total).toBeGreaterThan(70_000);
+async function bulkView() {
+  const c = await connected();
+  harness = c.harness;
+  const simulation = useSimulationStore();
+  expect(await simulation.load(twoRacks, 'two-racks')).toBe(true);
+  await simulation.exec('client', 'bulk -u -n 4000 -s 16 -i 1 10.0.1.20 9000');
+  await simulation.run(100_000_000);
+  wrapper = mount(CaptureView, { global: { plugins: [c.pinia] }, attachTo: document.body });
+  const capture = useCaptureStore();
+  await expect.poll(() => capture.total, { timeout: 10_000 }).toBe(simulation.status.frames);
+  expect(capture.total).toBeGreaterThan(70_000);
+  return { w: wrapper, capture };
+}
 
+describe('capture view: a filter over a large capture', () => {
+  it('says it is still filtering while no match is found yet, not that none matches', async () => {
+    const { w, capture } = await bulkView();
+    const late = `frame.number > ${capture.total - 100} && ip.src == 10.0.1.10`;
+    const empties: string[] = [];
+    const stop = watch(() => [capture.total, capture.filtering], () => {
+      const p = w.find('.empty');
+      if (p.exists()) empties.push(p.text());
+    }, { flush: 'post' });
+    const input = w.find('[data-testid="filter-input"]');
+    await input.setValue(late);
+    await expect.poll(() => input.classes()).toContain('valid');
+    await input.trigger('keydown', { key: 'Enter' });
+    // the last 100 frames hold the matches: well past the first filter step
+    await expect.poll(() => capture.appliedFilter === late && !capture.filtering && capture.total > 0 && capture.total <= 100, { timeout: 20_000 }).toBe(true);
+    stop();
+    expect(empties).toContain('Filtering… no frame matches so far.');
+    expect(empties).not.toContain('No frames match.');
+  });
+
+  it('draws the first matches from the top while it filters, then shows the whole count', async () => {
+    const { capture } = await bulkView();
     // Scrolled far down the unfiltered list first: the filtered list must still start at its top.
-    const grid = wrapper.find('[role="grid"]');
+    const grid = wrapper!.find('[role="grid"]');
     (grid.element as HTMLElement).scrollTop = 500_000;
     await grid.trigger('scroll');
 
@@ -50,7 +73,7 @@ describe('capture view: a filter over a large capture', () => {
       totals.push(t);
       countTexts.push(wrapper!.find('[data-testid="capture-count"]').text());
     }, { flush: 'post' });
-    const input = wrapper.find('[data-testid="filter-input"]');
+    const input = wrapper!.find('[data-testid="filter-input"]');
     await input.setValue(FILTER);
     await expect.poll(() => input.classes()).toContain('valid');
     await input.trigger('keydown', { key: 'Enter' });
@@ -64,7 +87,7 @@ describe('capture view: a filter over a large capture', () => {
     expect(totals[0]).toBeLessThan(whole.total);
     expect(countTexts[0]).toContain('filtering');
     for (let i = 1; i < totals.length; i++) expect(totals[i]).toBeGreaterThanOrEqual(totals[i - 1]);
-    expect(wrapper.find('[data-testid="capture-count"]').text()).toBe(`${whole.total.toLocaleString('en-US')} displayed`);
+    expect(wrapper!.find('[data-testid="capture-count"]').text()).toBe(`${whole.total.toLocaleString('en-US')} displayed`);
     // The rows drawn are the top of the whole filter's list, in order.
     await expect.poll(() => wrapper!.findAll('[role="grid"] [role="row"][data-frame]').map(frameOf).slice(0, 10), { timeout: 10_000 }).toEqual(
       whole.rows.slice(0, 10).map((r) => r.number),
