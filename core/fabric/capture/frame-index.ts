@@ -1,62 +1,68 @@
 /**
- * The per-frame metadata of a capture, one typed-array column per attribute, laid out as a ring:
- * frame n (1-based, absolute) lives in slot (n − 1) & mask. Evicting the oldest frames is then
- * just moving the first frame number forward, and recording allocates nothing until the ring is
- * full, when every column doubles (amortised O(1), and rare: the ring settles at the size the
- * capture's byte budget allows).
+ * The per-frame metadata of a capture, one fixed-size record per frame in a ring: frame n
+ * (1-based, absolute) lives in slot (n − 1) & mask. Evicting the oldest frames is then just moving
+ * the first frame number forward, and recording allocates nothing until the ring is full, when it
+ * doubles (amortised O(1), and rare: the ring settles at the size the capture's byte budget allows).
+ *
+ * Records are interleaved in one buffer (FRAME_META_BYTES each), seen as 32-bit words (`u32`) and
+ * as doubles (`f64`, for the two fields that need 53 bits): recording a frame writes one record,
+ * not a dozen columns far apart, and reading a frame's fields touches one or two cache lines.
+ * `at(n)` is the word index of frame n's record; a field is `u32[at(n) + FIELD]`, the doubles
+ * `f64[(at(n) >> 1) + F64_FIELD]`.
  */
 
+/** Words per record. Even, so every record starts on an 8-byte boundary for its doubles. */
+export const FRAME_META_WORDS = 16;
+/** Metadata bytes per frame slot. */
+export const FRAME_META_BYTES = FRAME_META_WORDS * 4;
+
+// Doubles: f64[(at >> 1) + …]
+/** Absolute time in integer ns. */
+export const F64_TIME = 0;
+/** Trace id. */
+export const F64_TRACE = 1;
+
+// Words: u32[at + …] (words 0–3 hold the two doubles)
+export const W_POINT = 4;
+/** Sequence number of the arena chunk holding the bytes (below 2^32: 16 TB of 4 KiB chunks). */
+export const W_CHUNK = 5;
+/** Where the frame's bytes start in the chunk; for a patched frame, where its rest starts in the frame it refers to. */
+export const W_OFFSET = 6;
+export const W_CAPLEN = 7;
+export const W_ORIGLEN = 8;
+export const W_HOP = 9;
+/** Index into the store's reason table; 0 = none. */
+export const W_REASON = 10;
+/** Index into the store's rule table; 0 = none. */
+export const W_RULE = 11;
+/**
+ * A frame recorded as an edit of an earlier one: its first bytes (their count in the byte just
+ * before, the referred frame's number mod 2^32 in the four before that) are at `patchAt` in the
+ * same chunk; the rest are the referred frame's bytes from `offset` on. 0: no patch (`offset` is
+ * then where the bytes are in the chunk; a patch is never at 0, its header comes first).
+ */
+export const W_PATCH = 12;
+/** Verdict code in the low byte, pcapng direction bits (1 in, 2 out) in the next. */
+export const W_CODES = 13;
+
 export class FrameIndex {
-  /** Absolute time in integer ns. */
-  time: Float64Array;
-  point: Uint32Array;
-  /** Sequence number of the arena chunk holding the bytes (below 2^32: 16 TB of 4 KiB chunks). */
-  chunk: Uint32Array;
-  /** Where the frame's bytes start in the chunk; for a patched frame, where its rest starts in the frame it refers to. */
-  offset: Uint32Array;
-  capLen: Uint32Array;
-  origLen: Uint32Array;
-  trace: Float64Array;
-  hop: Uint32Array;
-  verdict: Uint8Array;
-  /** pcapng direction bits: 1 in, 2 out. */
-  direction: Uint8Array;
-  /** Index into the store's reason table; 0 = none. */
-  reason: Uint32Array;
-  /** Index into the store's rule table; 0 = none. */
-  rule: Uint32Array;
-  /**
-   * A frame recorded as an edit of an earlier one: its first bytes (their count in the byte just
-   * before, the referred frame's number mod 2^32 in the four before that) are at `patchAt` in the
-   * same chunk; the rest are the referred frame's bytes from `offset` on. 0: no patch (`offset` is
-   * then where the bytes are in the chunk; a patch is never at 0, its header comes first).
-   */
-  patchAt: Uint32Array;
+  u32: Uint32Array;
+  f64: Float64Array;
   private mask: number;
 
   constructor(capacity = 1024) {
     const cap = powerOfTwoAtLeast(capacity);
     this.mask = cap - 1;
-    this.time = new Float64Array(cap);
-    this.point = new Uint32Array(cap);
-    this.chunk = new Uint32Array(cap);
-    this.offset = new Uint32Array(cap);
-    this.capLen = new Uint32Array(cap);
-    this.origLen = new Uint32Array(cap);
-    this.trace = new Float64Array(cap);
-    this.hop = new Uint32Array(cap);
-    this.verdict = new Uint8Array(cap);
-    this.direction = new Uint8Array(cap);
-    this.reason = new Uint32Array(cap);
-    this.rule = new Uint32Array(cap);
-    this.patchAt = new Uint32Array(cap);
+    const buffer = new ArrayBuffer(cap * FRAME_META_BYTES);
+    this.u32 = new Uint32Array(buffer);
+    this.f64 = new Float64Array(buffer);
   }
 
   get capacity(): number {
     return this.mask + 1;
   }
 
-  /** Bytes the columns occupy. */
+  /** Bytes the records occupy. */
   get bytes(): number {
     return this.capacity * FRAME_META_BYTES;
   }
@@ -66,10 +72,15 @@ export class FrameIndex {
     return (n - 1) & this.mask;
   }
 
+  /** The word index of frame `n`'s record. */
+  at(n: number): number {
+    return ((n - 1) & this.mask) << 4;
+  }
+
   /**
-   * Doubles every column, keeping frames `first` … `first + count − 1` (the ones held) at their
+   * Doubles the ring, keeping frames `first` … `first + count − 1` (the ones held) at their
    * slots under the new mask. Those frames fill a run of slots that wraps at most once, and land
-   * on a run under the new mask too, so each column is two memcpys of the held frames only.
+   * on a run under the new mask too, so this is two memcpys of the held frames only.
    */
   grow(first: number, count: number): void {
     const old = this.capacity;
@@ -80,32 +91,16 @@ export class FrameIndex {
     const lenB = count - lenA;
     const toA = f0 & (cap - 1);
     const toB = (f0 + lenA) & (cap - 1);
-    const move = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, fresh: T): T => {
-      const src = a as Uint8Array;
-      const dst = fresh as Uint8Array;
-      dst.set(src.subarray(from, from + lenA), toA);
-      if (lenB > 0) dst.set(src.subarray(0, lenB), toB);
-      return fresh;
-    };
-    this.time = move(this.time, new Float64Array(cap));
-    this.point = move(this.point, new Uint32Array(cap));
-    this.chunk = move(this.chunk, new Uint32Array(cap));
-    this.offset = move(this.offset, new Uint32Array(cap));
-    this.capLen = move(this.capLen, new Uint32Array(cap));
-    this.origLen = move(this.origLen, new Uint32Array(cap));
-    this.trace = move(this.trace, new Float64Array(cap));
-    this.hop = move(this.hop, new Uint32Array(cap));
-    this.verdict = move(this.verdict, new Uint8Array(cap));
-    this.direction = move(this.direction, new Uint8Array(cap));
-    this.reason = move(this.reason, new Uint32Array(cap));
-    this.rule = move(this.rule, new Uint32Array(cap));
-    this.patchAt = move(this.patchAt, new Uint32Array(cap));
+    const w = FRAME_META_WORDS;
+    const src = this.u32;
+    const dst = new Uint32Array(cap * w);
+    dst.set(src.subarray(from * w, (from + lenA) * w), toA * w);
+    if (lenB > 0) dst.set(src.subarray(0, lenB * w), toB * w);
+    this.u32 = dst;
+    this.f64 = new Float64Array(dst.buffer);
     this.mask = cap - 1;
   }
 }
-
-/** Metadata bytes per frame slot: the sum of the columns' element sizes. */
-export const FRAME_META_BYTES = 8 + 4 + 4 + 4 + 4 + 4 + 8 + 4 + 1 + 1 + 4 + 4 + 4;
 
 function powerOfTwoAtLeast(n: number): number {
   let cap = 16;
