@@ -164,7 +164,8 @@ export class DissectContext {
     this.tree = sink.keepsLabels;
     this.source = 0;
     this.sourceCount = 1;
-    sink.useSource(0, frame.bytes, 'Frame');
+    if (this.filterSink !== null) this.filterSink.useSource(0, frame.bytes);
+    else sink.useSource(0, frame.bytes, 'Frame');
     this.wantColumns = wantColumns;
     this.columns.protocol = '';
     this.columns.info = '';
@@ -227,7 +228,10 @@ export class DissectContext {
         this.filterSink!.lastId = -1;
         return;
       }
-    } else if (!this.sink.wants(field)) {
+      this.filterSink!.add(field, offset, length, this.readValue(field, offset, length));
+      return;
+    }
+    if (!this.sink.wants(field)) {
       this.sink.add(field, offset, length, null);
       return;
     }
@@ -237,9 +241,11 @@ export class DissectContext {
   /** Adds an item with a value the dissector computed (still pointing at its bytes). */
   value(field: FieldDef, offset: number, length: number, value: FieldValue): void {
     const keep = this.keep;
-    if (keep !== null && keep[field.id] !== 1) {
-      // what FilterSink.add does for a field it does not keep, without the call
-      this.filterSink!.lastId = -1;
+    if (keep !== null) {
+      // A filter pass: calls on the FilterSink itself (one class at these call sites, while the
+      // same dissectors also feed trees and NullSinks), and none for a field it does not keep.
+      if (keep[field.id] !== 1) this.filterSink!.lastId = -1;
+      else this.filterSink!.add(field, offset, length, value);
       return;
     }
     this.sink.add(field, offset, length, value);
@@ -249,24 +255,43 @@ export class DissectContext {
   openProtocol(proto: FieldDef, offset: number, length: number): void {
     this.protocolList[this.protocolCount++] = proto.abbrev;
     const keep = this.keep;
-    if (keep !== null && keep[proto.id] !== 1) this.filterSink!.lastId = -1;
-    else this.sink.add(proto, offset, length, null);
+    if (keep !== null) {
+      const fs = this.filterSink!;
+      if (keep[proto.id] !== 1) fs.lastId = -1;
+      else fs.add(proto, offset, length, null);
+      fs.enter();
+      return;
+    }
+    this.sink.add(proto, offset, length, null);
     this.sink.enter();
   }
 
   /** Opens the subtree of the last added item (a bit field's flags, an option). */
   enter(): void {
-    this.sink.enter();
+    if (this.filterSink !== null) this.filterSink.enter();
+    else this.sink.enter();
   }
 
   /** Closes the innermost open subtree. */
   leave(): void {
-    this.sink.leave();
+    if (this.filterSink !== null) this.filterSink.leave();
+    else this.sink.leave();
+  }
+
+  /** The sink's open-subtree depth (see FieldSink.depth). */
+  get sinkDepth(): number {
+    return this.filterSink !== null ? this.filterSink.depth : this.sink.depth;
+  }
+
+  /** Closes the sink's subtrees back to `depth` (see FieldSink.unwindTo). */
+  unwindTo(depth: number): void {
+    if (this.filterSink !== null) this.filterSink.unwindTo(depth);
+    else this.sink.unwindTo(depth);
   }
 
   /** Sets the label of the last added item; a no-op unless a tree is kept. */
   label(text: string): void {
-    this.sink.label(text);
+    if (this.tree) this.sink.label(text);
   }
 
   /** Hides the last added item from the tree only (proto_item_set_hidden); a no-op without a tree. */
@@ -276,7 +301,8 @@ export class DissectContext {
 
   /** Fixes the length of the open protocol or subtree item once known. */
   setLength(length: number): void {
-    this.sink.setOpenLength(length);
+    if (this.filterSink !== null) this.filterSink.setOpenLength(length);
+    else this.sink.setOpenLength(length);
   }
 
   /**

@@ -157,13 +157,13 @@ export class DissectorTables {
     ctx.full = wanted === null || wanted[id] === 1;
     const untracked = ctx.untracked;
     ctx.tracks = untracked === null || untracked[id] !== 1;
-    const depth = ctx.sink.depth;
+    const depth = ctx.sinkDepth;
     try {
       m.dissect(ctx, offset, end, data);
     } catch (e) {
       if (!(e instanceof BoundsError)) throw e;
       // Close the subtrees this protocol opened; the marker goes where its caller's items go.
-      ctx.sink.unwindTo(depth);
+      ctx.unwindTo(depth);
       this.markBounds(ctx, m, e);
     } finally {
       ctx.currentProtocol = outer;

@@ -22,16 +22,33 @@ export interface Ipv4PayloadInfo extends IpPayloadInfo {
   readonly fragmented: boolean;
 }
 
+/** The IPv4 dissector's own hand-off value (one reused per nesting level): tested for first, as one class. */
+export class Ipv4Info implements Ipv4PayloadInfo {
+  src = 0;
+  dst = 0;
+  protocol = 0;
+  length = 0;
+  ttl = 0;
+  headerLength = 0;
+  inErrorPacket = false;
+  fragmented = false;
+}
+
 /** The hand-off value ICMP passes to the IPv4 dissector for the header an error message quotes. */
 export const IN_ICMP_ERROR: { readonly inErrorPacket: true } = Object.freeze({ inErrorPacket: true });
 
 /** True when a hand-off value says the bytes are the quoted copy inside an ICMP error. */
 export function isInErrorPacket(data: unknown): boolean {
+  if (data === undefined) return false;
+  if (data === IN_ICMP_ERROR) return true;
+  if (data instanceof Ipv4Info) return data.inErrorPacket;
   return typeof data === 'object' && data !== null && (data as { inErrorPacket?: unknown }).inErrorPacket === true;
 }
 
 /** The IPv4 hand-off value, when the caller is the IPv4 dissector. */
 export function ipv4PayloadInfo(data: unknown): Ipv4PayloadInfo | null {
+  if (data instanceof Ipv4Info) return data;
+  if (data === undefined || data === IN_ICMP_ERROR) return null;
   return typeof data === 'object' && data !== null && typeof (data as Ipv4PayloadInfo).ttl === 'number'
     ? (data as Ipv4PayloadInfo)
     : null;

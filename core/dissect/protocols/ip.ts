@@ -8,7 +8,6 @@ import { defineProtocol } from '../protocol.ts';
 import * as sinkModule from '../sink.ts';
 import * as ipFields from './ip-fields.ts';
 import * as ipHandoff from './ip-handoff.ts';
-import type { Ipv4PayloadInfo } from './ip-handoff.ts';
 import { IPPROTO_VALS } from './ip-names.ts';
 import * as ipOptions from './ip-options.ts';
 import { Ipv4Reassembly, type ReassembledDatagram } from './ip-reassembly.ts';
@@ -41,6 +40,9 @@ const IP_HEADER = new FieldGroup([
   IP.ttl, IP.proto, IP.checksum, IP.checksumStatus,
 ]);
 const IP_ADDRESSES = new FieldGroup([IP.src, IP.addr, IP.srcHost, IP.host, IP.dst, IP.dstHost, IP.curRt, IP.curRtHost]);
+/** The host-name items, which need the addresses as text. */
+const IP_SRC_TEXT = new FieldGroup([IP.srcHost, IP.host]);
+const IP_DST_TEXT = new FieldGroup([IP.dstHost, IP.host]);
 
 const IP_MF = 0x2000;
 const IP_OFFSET = 0x1fff;
@@ -51,16 +53,8 @@ function ipProtoName(proto: number): string {
 }
 
 /** The hand-off value for `ip.proto`, one per nesting level so IP-in-ICMP-in-IP cannot clobber it. */
-class PayloadInfo implements Ipv4PayloadInfo {
-  src = 0;
-  dst = 0;
-  protocol = 0;
-  length = 0;
-  ttl = 0;
-  headerLength = 0;
-  inErrorPacket = false;
-  fragmented = false;
-}
+const PayloadInfo = ipHandoff.Ipv4Info;
+type PayloadInfo = ipHandoff.Ipv4Info;
 const infoPool: PayloadInfo[] = [];
 let nesting = 0;
 
@@ -94,6 +88,11 @@ function ttlComplaint(ttl: number, dst: number, proto: number): { message: strin
   }
   if (ttl < 5 && (dst >>> 28) !== 0xe && proto !== 103 && proto !== 89) return { message: `"Time To Live" only ${ttl}`, field: IP.ttlTooSmall };
   return null;
+}
+
+/** A big-endian 32-bit word of bytes known to be there. */
+function u32At(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 }
 
 function hex4(v: number): string {
@@ -137,12 +136,16 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   const hdr = full && ctx.wantsAnyOf(IP_HEADER);
   const addrs = full && ctx.wantsAnyOf(IP_ADDRESSES);
   // LINKTYPE_RAW goes through Wireshark's `raw` dissector first; it adds only its name here.
-  if (ctx.frame.linkType === 101 && offset === 0 && ctx.source === 0 && ctx.protocolDepth === 1) ctx.noteProtocol('raw');
+  if (offset === 0 && ctx.source === 0 && ctx.protocolDepth === 1 && ctx.frame.linkType === 101) ctx.noteProtocol('raw');
   if (ctx.wantColumns) {
     ctx.setProtocolColumn('IPv4');
     ctx.setInfo('');
   }
-  const b0 = ctx.u8(offset);
+  // With the fixed header captured (the usual case) its bytes are read directly: none of those
+  // reads can fail. Otherwise every read is checked, in Wireshark's order.
+  const b = ctx.bytes;
+  const whole = offset >= 0 && offset + 20 <= b.length;
+  const b0 = whole ? b[offset] : ctx.u8(offset);
   const version = b0 >>> 4;
   const hlen = (b0 & 0x0f) * 4;
   ctx.openProtocol(ip.proto, offset, hlen);
@@ -172,7 +175,7 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
     return;
   }
 
-  const tos = ctx.u8(offset + 1);
+  const tos = whole ? b[offset + 1] : ctx.u8(offset + 1);
   if (hdr) {
     ctx.value(IP.dsfield, offset + 1, 1, tos);
     if (tree) {
@@ -186,7 +189,7 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
     if (tree) ctx.leave();
   }
 
-  const len = ctx.u16(offset + 2);
+  const len = whole ? (b[offset + 2] << 8) | b[offset + 3] : ctx.u16(offset + 2);
   const reported = reportedEnd(ctx, end) - offset;
   let ipEnd = end;
   if (hdr) ctx.value(IP.len, offset + 2, 2, len);
@@ -213,9 +216,9 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   ctx.payloadEnd = ipEnd;
 
   // Reads and items alternate as in Wireshark: a header cut short keeps the items before the cut.
-  const id = ctx.u16(offset + 4);
+  const id = whole ? (b[offset + 4] << 8) | b[offset + 5] : ctx.u16(offset + 4);
   if (hdr) ctx.value(IP.id, offset + 4, 2, id);
-  const off = ctx.u16(offset + 6);
+  const off = whole ? (b[offset + 6] << 8) | b[offset + 7] : ctx.u16(offset + 6);
   const flags = off >>> 13;
   const fragUnits = off & IP_OFFSET;
   if (hdr) {
@@ -236,15 +239,19 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
     if (tree) ctx.label(`${bitPattern(IP_OFFSET, 16, fragUnits)} = Fragment Offset: ${fragUnits * 8}`);
   }
 
-  const ttl = ctx.u8(offset + 8);
+  const ttl = whole ? b[offset + 8] : ctx.u8(offset + 8);
   // Wireshark judges the TTL once the destination is known and attaches the note to the TTL item;
   // the destination is read ahead here so the note can go under the item (no note if that throws).
   let complaint: ReturnType<typeof ttlComplaint> = null;
-  try {
-    const dstPos = hlen > 20 ? sourceRouteDestination(ctx, offset, hlen) || 16 : 16;
-    complaint = ttlComplaint(ttl, ctx.u32(offset + dstPos), ctx.u8(offset + 9));
-  } catch (e) {
-    if (!(e instanceof BoundsError)) throw e;
+  if (whole && hlen === 20) {
+    complaint = ttlComplaint(ttl, u32At(b, offset + 16), b[offset + 9]);
+  } else {
+    try {
+      const dstPos = hlen > 20 ? sourceRouteDestination(ctx, offset, hlen) || 16 : 16;
+      complaint = ttlComplaint(ttl, ctx.u32(offset + dstPos), ctx.u8(offset + 9));
+    } catch (e) {
+      if (!(e instanceof BoundsError)) throw e;
+    }
   }
   if (hdr) ctx.value(IP.ttl, offset + 8, 1, ttl);
   if (complaint) {
@@ -252,9 +259,9 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
     ctx.expert(Severity.note, Group.sequence, complaint.message, offset + 8, 1, complaint.field);
     ctx.leave();
   }
-  const proto = ctx.u8(offset + 9);
+  const proto = whole ? b[offset + 9] : ctx.u8(offset + 9);
   if (hdr) ctx.value(IP.proto, offset + 9, 1, proto);
-  const sum = ctx.u16(offset + 10);
+  const sum = whole ? (b[offset + 10] << 8) | b[offset + 11] : ctx.u16(offset + 10);
   if (hdr) {
     ctx.value(IP.checksum, offset + 10, 2, sum);
     if (tree) ctx.label(`Header Checksum: 0x${hex4(sum)} [validation disabled]`);
@@ -262,8 +269,8 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
     if (tree) ctx.label('Header checksum status: Unverified');
   }
 
-  const src = ctx.u32(offset + 12);
-  const srcText = tree || ctx.wantColumns || (addrs && (ctx.sink.wants(IP.srcHost) || ctx.sink.wants(IP.host))) ? formatIpv4(src) : '';
+  const src = whole ? u32At(b, offset + 12) : ctx.u32(offset + 12);
+  const srcText = tree || ctx.wantColumns || (addrs && ctx.wantsAnyOf(IP_SRC_TEXT)) ? formatIpv4(src) : '';
   if (addrs) {
     ctx.value(IP.src, offset + 12, 4, src);
     ctx.value(IP.addr, offset + 12, 4, src);
@@ -272,8 +279,8 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   }
 
   const dstPos = hlen > 20 ? sourceRouteDestination(ctx, offset, hlen) || 16 : 16;
-  const dst = ctx.u32(offset + dstPos);
-  const dstText = tree || ctx.wantColumns || (addrs && (ctx.sink.wants(IP.dstHost) || ctx.sink.wants(IP.host))) ? formatIpv4(dst) : '';
+  const dst = whole && dstPos === 16 ? u32At(b, offset + 16) : ctx.u32(offset + dstPos);
+  const dstText = tree || ctx.wantColumns || (addrs && ctx.wantsAnyOf(IP_DST_TEXT)) ? formatIpv4(dst) : '';
   if (ctx.wantColumns) ctx.setNetAddresses(srcText, dstText);
   if (dstPos !== 16) {
     const cur = ctx.u32(offset + 16);
