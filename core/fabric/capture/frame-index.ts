@@ -11,8 +11,13 @@
  * `f64[(at(n) >> 1) + F64_FIELD]`.
  */
 
-/** Words per record. Even, so every record starts on an 8-byte boundary for its doubles. */
-export const FRAME_META_WORDS = 16;
+/**
+ * Words per record, a power of two: a record is one 64-byte cache line (words 14 and 15 are
+ * spare), every record starts on an 8-byte boundary for its doubles, and a record's word index
+ * is a shift of its slot.
+ */
+const WORDS_LOG2 = 4;
+export const FRAME_META_WORDS = 1 << WORDS_LOG2;
 /** Metadata bytes per frame slot. */
 export const FRAME_META_BYTES = FRAME_META_WORDS * 4;
 
@@ -74,7 +79,7 @@ export class FrameIndex {
 
   /** The word index of frame `n`'s record. */
   at(n: number): number {
-    return ((n - 1) & this.mask) << 4;
+    return ((n - 1) & this.mask) << WORDS_LOG2;
   }
 
   /**
