@@ -11,6 +11,7 @@ import { RpcClient } from '../../../core/rpc/client.ts';
 import { RpcServer, type RpcProblem } from '../../../core/rpc/server.ts';
 import { webSocketPort } from '../../../core/rpc/websocket-port.ts';
 import { realScheduler } from '../../../main/rpc/real-scheduler.ts';
+import { encodeFrame } from '../../../core/rpc/frame-codec.ts';
 import { connectWsPort, wsPort } from '../../../main/rpc/ws-port.ts';
 import { fakeSimulation } from '../../core/rpc/support/fake-simulation.ts';
 import { rpcSuite, type Connection } from '../../core/rpc/support/rpc-suite.ts';
@@ -97,6 +98,42 @@ describe('WebSocket frames that do not decode', () => {
     const { socket, next } = await rawSocket();
     socket.send(JSON.stringify({ type: 'call', id: 1, method: 'filterCheck', args: [{ $bin: 0 }] }));
     expect(await next()).toMatchObject({ id: 1, code: 'INVALID_ARGUMENTS' });
+    await closeSocket(socket);
+  });
+
+  it('sends a large byte array in a fragment of its own, which a peer receives as one message', async () => {
+    // A raw client that keeps the fragments `ws` read, to see how the server sent the message.
+    const socket = new WebSocket(url);
+    socket.binaryType = 'fragments';
+    const got = new Promise<Buffer[]>((resolve) => socket.once('message', (data: Buffer[]) => resolve(data)));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'call', id: 3, method: 'frameHex', args: [100_000] }));
+    const fragments = await got;
+    expect(fragments.length).toBeGreaterThan(1);
+    expect(fragments.some((f) => f.length === 100_000)).toBe(true);
+    await closeSocket(socket);
+    // Both adapters put the message back together (the DOM-style one as the browser does: one buffer).
+    for (const connect of [viaWsAdapter, viaDomStyleAdapter]) {
+      const c = await connect();
+      const hex = await c.client.api.frameHex(100_000);
+      expect(hex!.length).toBe(100_000);
+      expect(hex!.every((b, i) => b === (i & 0xff))).toBe(true);
+      c.client.dispose();
+      await c.close();
+    }
+  });
+
+  it('decodes a binary message a peer cut into fragments its own way', async () => {
+    const { socket, next } = await rawSocket();
+    // A call sent as a binary frame (bytes it does not need ride along), in three odd fragments.
+    const frame = encodeFrame({ type: 'call', id: 9, method: 'now', args: [], pad: new Uint8Array(40_000).fill(1) }) as Uint8Array;
+    const cuts = [3, 20_011, frame.length];
+    let from = 0;
+    for (const to of cuts) {
+      socket.send(frame.subarray(from, to), { binary: true, fin: to === frame.length });
+      from = to;
+    }
+    expect(await next()).toEqual({ type: 'result', id: 9, value: 0 });
     await closeSocket(socket);
   });
 });
