@@ -72,20 +72,25 @@ export interface PageEntry {
  * entries it holds and the strings table.
  */
 export function encodeFrames(store: CaptureStore, entries: readonly PageEntry[], maxBytes = MAX_PAGE_FRAME_BYTES): { data: Uint8Array; written: number; strings: string[] } {
+  // The records are written through typed arrays over the buffer (cheaper per field than a
+  // DataView), in the platform's byte order, and swapped into the layout's afterwards where that
+  // is not little-endian.
   // Each frame is read once (an edited frame's bytes are joined at read time): metadata and bytes
-  // view kept in `metas`, then all copied into the one buffer.
-  const metas: MutableCapturedFrame[] = [];
+  // view kept in the pool, then all copied into the one buffer.
+  let n = 0;
   let bytes = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const m = pooled(i);
-    if (!store.read(entries[i].frame, m)) break; // entries are held frames: cannot happen
-    if (i > 0 && bytes + m.bytes.length > maxBytes) break;
+  for (; n < entries.length; n++) {
+    const m = pooled(n);
+    if (!store.read(entries[n].frame, m)) break; // entries are held frames: cannot happen
+    if (n > 0 && bytes + m.bytes.length > maxBytes) break;
     bytes += m.bytes.length;
-    metas.push(m);
   }
-  const n = metas.length;
-  const data = new Uint8Array(n * RECORD_BYTES + bytes);
-  const view = new DataView(data.buffer);
+  const recordBytes = n * RECORD_BYTES;
+  const data = new Uint8Array(recordBytes + bytes);
+  // RECORD_BYTES is a multiple of 8 and the records start the buffer: every field is aligned.
+  const u32 = new Uint32Array(data.buffer, 0, recordBytes >> 2);
+  const f64 = new Float64Array(data.buffer, 0, recordBytes >> 3);
+  const u16 = new Uint16Array(data.buffer, 0, recordBytes >> 1);
   const strings: string[] = [];
   const stringIds = new Map<string, number>();
   const stringId = (s: string): number => {
@@ -97,44 +102,65 @@ export function encodeFrames(store: CaptureStore, entries: readonly PageEntry[],
     }
     return id;
   };
-  const pointNames = new Map<number, number>();
-  const pointDescriptions = new Map<number, number>();
-  let at = n * RECORD_BYTES;
+  // Per capture point id: its name's string id | its description's << 16, or undefined.
+  const pointStrings: number[] = [];
+  let at = recordBytes;
   for (let i = 0; i < n; i++) {
     const e = entries[i];
-    const m = metas[i];
-    const r = i * RECORD_BYTES;
-    view.setUint32(r, e.index, true);
-    view.setUint32(r + 4, e.frame, true);
-    view.setFloat64(r + 8, m.timeNs, true);
-    view.setFloat64(r + 16, e.previous > 0 && store.has(e.previous) ? m.timeNs - store.timeOf(e.previous) : 0, true);
-    view.setUint32(r + 24, m.traceId, true);
-    view.setUint32(r + 28, m.originalLength, true);
-    view.setUint32(r + 32, at, true);
-    view.setUint32(r + 36, m.bytes.length, true);
-    view.setUint16(r + 40, m.pointId, true);
-    view.setUint16(r + 42, m.hop, true);
-    view.setUint8(r + 44, m.direction === 'in' ? 0 : 1);
-    view.setUint8(r + 45, VERDICT_KINDS.indexOf(m.verdict));
-    view.setUint16(r + 46, m.reason === null ? 0 : stringId(m.reason) + 1, true);
-    view.setUint16(r + 48, m.rule === null ? 0 : stringId(m.rule.text) + 1, true);
-    let name = pointNames.get(m.pointId);
-    let description = pointDescriptions.get(m.pointId);
-    if (name === undefined || description === undefined) {
+    const m = pool[i];
+    const w = i * (RECORD_BYTES >> 2); // record i in u32s; in f64s w / 2, in u16s w * 2
+    const h = w << 1;
+    const len = m.bytes.length;
+    u32[w] = e.index;
+    u32[w + 1] = e.frame;
+    f64[(w >> 1) + 1] = m.timeNs;
+    f64[(w >> 1) + 2] = e.previous > 0 && store.has(e.previous) ? m.timeNs - store.timeOf(e.previous) : 0;
+    u32[w + 6] = m.traceId;
+    u32[w + 7] = m.originalLength;
+    u32[w + 8] = at;
+    u32[w + 9] = len;
+    u16[h + 20] = m.pointId;
+    u16[h + 21] = m.hop;
+    data[i * RECORD_BYTES + 44] = m.direction === 'in' ? 0 : 1;
+    data[i * RECORD_BYTES + 45] = VERDICT_CODE[m.verdict];
+    u16[h + 23] = m.reason === null ? 0 : stringId(m.reason) + 1;
+    u16[h + 24] = m.rule === null ? 0 : stringId(m.rule.text) + 1;
+    let point = pointStrings[m.pointId];
+    if (point === undefined) {
       const p = store.point(m.pointId);
-      name = stringId(p.name);
-      description = stringId(p.description ?? '');
-      pointNames.set(m.pointId, name);
-      pointDescriptions.set(m.pointId, description);
+      point = stringId(p.name) | (stringId(p.description ?? '') << 16);
+      pointStrings[m.pointId] = point;
     }
-    view.setUint16(r + 50, name, true);
-    view.setUint16(r + 52, description, true);
+    u16[h + 25] = point & 0xffff;
+    u16[h + 26] = point >>> 16;
     data.set(m.bytes, at);
-    at += m.bytes.length;
+    at += len;
     m.bytes = NO_BYTES; // the pool must not hold on to the arena's chunks
     m.rule = null;
   }
+  if (!LITTLE_ENDIAN) swapRecords(data, n);
   return { data, written: n, strings };
+}
+
+/** Whether typed arrays are little-endian here (every platform we run on; checked, not assumed). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const VERDICT_CODE: Readonly<Record<VerdictKind, number>> = { forward: 0, drop: 1, rewrite: 2, deliver: 3 };
+
+/** Reverses the bytes of every field of `n` records (written in the other byte order). */
+function swapRecords(data: Uint8Array, n: number): void {
+  const swap = (at: number, size: number) => {
+    for (let a = at, b = at + size - 1; a < b; a++, b--) {
+      const t = data[a];
+      data[a] = data[b];
+      data[b] = t;
+    }
+  };
+  for (let r = 0; r < n * RECORD_BYTES; r += RECORD_BYTES) {
+    for (const at of [0, 4, 24, 28, 32, 36]) swap(r + at, 4);
+    swap(r + 8, 8);
+    swap(r + 16, 8);
+    for (const at of [40, 42, 46, 48, 50, 52]) swap(r + at, 2);
+  }
 }
 
 /** Metadata records reused from page to page (the worker builds one page at a time). */
