@@ -251,6 +251,14 @@ export class DissectContext {
     this.sink.add(field, offset, length, value);
   }
 
+  /**
+   * What `value` does for a field the filter sink does not keep, for a caller that already knows
+   * it is not kept and skipped the call: the next `enter` then opens nothing.
+   */
+  notKept(): void {
+    if (this.filterSink !== null) this.filterSink.lastId = -1;
+  }
+
   /** Adds a protocol item and opens its subtree; `length` may be fixed later with `setLength`. */
   openProtocol(proto: FieldDef, offset: number, length: number): void {
     this.protocolList[this.protocolCount++] = proto.abbrev;

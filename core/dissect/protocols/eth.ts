@@ -66,7 +66,8 @@ export const eth = defineProtocol({
   ],
   dissect(ctx, offset, end) {
     ctx.ensure(offset, ETHERNET_HEADER_LEN);
-    const type = ctx.u16(offset + EthernetField.ethertype);
+    const b = ctx.bytes; // the header is there (just checked)
+    const type = (b[offset + EthernetField.ethertype] << 8) | b[offset + EthernetField.ethertype + 1];
     ctx.openProtocol(eth.proto, offset, ETHERNET_HEADER_LEN);
     // The addresses are read only for items (some eth field wanted) or the columns.
     const full = ctx.full;

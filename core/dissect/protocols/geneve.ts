@@ -144,7 +144,11 @@ export const geneve = defineProtocol({
 
     // Without any Geneve field wanted the header is still read (bounds-checked) but adds no items.
     const full = ctx.full;
-    const verOpt = rd8(ctx, end, offset);
+    // With the base header inside the bytes and the datagram (the usual case) it is read directly;
+    // otherwise each read is checked, in Wireshark's order.
+    const b = ctx.bytes;
+    const whole = offset >= 0 && offset + GENEVE_HEADER_LEN <= end && offset + GENEVE_HEADER_LEN <= b.length;
+    const verOpt = whole ? b[offset] : rd8(ctx, end, offset);
     const version = verOpt >> 6;
     if (full) ctx.value(F.version, offset, 1, version);
     if (version !== 0) {
@@ -155,7 +159,7 @@ export const geneve = defineProtocol({
     if (full) ctx.value(F.optionLength, offset, 1, optsLen);
     if (tree) ctx.label(`Length: ${optsLen} bytes`);
 
-    const flags = rd8(ctx, end, offset + 1);
+    const flags = whole ? b[offset + 1] : rd8(ctx, end, offset + 1);
     if (full) {
       ctx.value(F.flags, offset + 1, 1, flags);
       if (tree) ctx.label(flagsLabel(flags));
@@ -166,14 +170,14 @@ export const geneve = defineProtocol({
       ctx.leave();
     }
 
-    const protoType = rd16(ctx, end, offset + 2);
+    const protoType = whole ? (b[offset + 2] << 8) | b[offset + 3] : rd16(ctx, end, offset + 2);
     if (full) ctx.value(F.protoType, offset + 2, 2, protoType);
     if (ctx.wantColumns) ctx.setInfo(`Encapsulated ${ethertypeName(protoType)}`);
 
-    const vni = rd24(ctx, end, offset + 4);
+    const vni = whole ? (b[offset + 4] << 16) | (b[offset + 5] << 8) | b[offset + 6] : rd24(ctx, end, offset + 4);
     if (full) ctx.value(F.vni, offset + 4, 3, vni);
     // Shown only when not zero.
-    const reserved = rd8(ctx, end, offset + 7);
+    const reserved = whole ? b[offset + 7] : rd8(ctx, end, offset + 7);
     if (full) {
       ctx.value(F.reserved, offset + 7, 1, reserved);
       if (reserved === 0) ctx.hide();

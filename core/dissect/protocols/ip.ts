@@ -3,9 +3,10 @@ import * as contextModule from '../context.ts';
 import type { DissectContext } from '../context.ts';
 import * as expertModule from '../expert.ts';
 import { bitPattern } from '../format.ts';
-import { FieldGroup } from '../field.ts';
+import { FieldGroup, type FieldDef } from '../field.ts';
 import { defineProtocol } from '../protocol.ts';
 import * as sinkModule from '../sink.ts';
+import type { FieldSink } from '../sink.ts';
 import * as ipFields from './ip-fields.ts';
 import * as ipHandoff from './ip-handoff.ts';
 import { IPPROTO_VALS } from './ip-names.ts';
@@ -19,7 +20,7 @@ import { tableRef } from '../tables.ts';
 const { formatIpv4 } = addrModule;
 const { BoundsError } = contextModule;
 const { Group, Severity } = expertModule;
-const { TreeSink } = sinkModule;
+const { FilterSink, TreeSink } = sinkModule;
 const { IP } = ipFields;
 const { isInErrorPacket } = ipHandoff;
 const { dissectOptions, sourceRouteDestination } = ipOptions;
@@ -43,6 +44,44 @@ const IP_ADDRESSES = new FieldGroup([IP.src, IP.addr, IP.srcHost, IP.host, IP.ds
 /** The host-name items, which need the addresses as text. */
 const IP_SRC_TEXT = new FieldGroup([IP.srcHost, IP.host]);
 const IP_DST_TEXT = new FieldGroup([IP.dstHost, IP.host]);
+
+/**
+ * What the sink asks of IPv4, worked out once per sink (a sink's wants never change): the header's
+ * items, the addresses' items, and the host items that need an address as text.
+ */
+class IpWants {
+  sink: FieldSink | null = null;
+  header = false;
+  addresses = false;
+  srcText = false;
+  dstText = false;
+  /** Per address item: whether adding it does more than nothing (a filter sink may not keep it). */
+  src = false;
+  addr = false;
+  srcHost = false;
+  host = false;
+  dst = false;
+  dstHost = false;
+
+  of(ctx: DissectContext): this {
+    if (ctx.sink !== this.sink) {
+      this.sink = ctx.sink;
+      this.header = ctx.wantsAnyOf(IP_HEADER);
+      this.addresses = ctx.wantsAnyOf(IP_ADDRESSES);
+      this.srcText = ctx.wantsAnyOf(IP_SRC_TEXT);
+      this.dstText = ctx.wantsAnyOf(IP_DST_TEXT);
+      const keeps = (f: FieldDef) => !(ctx.sink instanceof FilterSink) || ctx.sink.wants(f);
+      this.src = keeps(IP.src);
+      this.addr = keeps(IP.addr);
+      this.srcHost = keeps(IP.srcHost);
+      this.host = keeps(IP.host);
+      this.dst = keeps(IP.dst);
+      this.dstHost = keeps(IP.dstHost);
+    }
+    return this;
+  }
+}
+const ipWants = new IpWants();
 
 const IP_MF = 0x2000;
 const IP_OFFSET = 0x1fff;
@@ -133,8 +172,9 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   // handed on, but no items are added.
   const full = ctx.full;
   // Finer: a pass wanting only addresses (ip.addr) skips the rest of the header's items.
-  const hdr = full && ctx.wantsAnyOf(IP_HEADER);
-  const addrs = full && ctx.wantsAnyOf(IP_ADDRESSES);
+  const wants = ipWants.of(ctx);
+  const hdr = full && wants.header;
+  const addrs = full && wants.addresses;
   // LINKTYPE_RAW goes through Wireshark's `raw` dissector first; it adds only its name here.
   if (offset === 0 && ctx.source === 0 && ctx.protocolDepth === 1 && ctx.frame.linkType === 101) ctx.noteProtocol('raw');
   if (ctx.wantColumns) {
@@ -270,17 +310,20 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
   }
 
   const src = whole ? u32At(b, offset + 12) : ctx.u32(offset + 12);
-  const srcText = tree || ctx.wantColumns || (addrs && ctx.wantsAnyOf(IP_SRC_TEXT)) ? formatIpv4(src) : '';
+  const srcText = tree || ctx.wantColumns || (addrs && wants.srcText) ? formatIpv4(src) : '';
   if (addrs) {
-    ctx.value(IP.src, offset + 12, 4, src);
-    ctx.value(IP.addr, offset + 12, 4, src);
-    ctx.value(IP.srcHost, offset + 12, 4, srcText || null);
-    ctx.value(IP.host, offset + 12, 4, srcText || null);
+    // Items a filter sink does not keep are not offered to it; after the group it is left as if
+    // they all were (notKept: the last one was not kept).
+    if (wants.src) ctx.value(IP.src, offset + 12, 4, src);
+    if (wants.addr) ctx.value(IP.addr, offset + 12, 4, src);
+    if (wants.srcHost) ctx.value(IP.srcHost, offset + 12, 4, srcText || null);
+    if (wants.host) ctx.value(IP.host, offset + 12, 4, srcText || null);
+    else ctx.notKept();
   }
 
   const dstPos = hlen > 20 ? sourceRouteDestination(ctx, offset, hlen) || 16 : 16;
   const dst = whole && dstPos === 16 ? u32At(b, offset + 16) : ctx.u32(offset + dstPos);
-  const dstText = tree || ctx.wantColumns || (addrs && ctx.wantsAnyOf(IP_DST_TEXT)) ? formatIpv4(dst) : '';
+  const dstText = tree || ctx.wantColumns || (addrs && wants.dstText) ? formatIpv4(dst) : '';
   if (ctx.wantColumns) ctx.setNetAddresses(srcText, dstText);
   if (dstPos !== 16) {
     const cur = ctx.u32(offset + 16);
@@ -290,10 +333,11 @@ function dissectIpv4(ctx: DissectContext, offset: number, end: number, inError: 
     }
     if (protoNode) protoNode.label = `${ip.name}, Src: ${srcText}, Dst: ${dstText}, Via: ${formatIpv4(cur)}`;
   } else if (addrs) {
-    ctx.value(IP.dst, offset + 16, 4, dst);
-    ctx.value(IP.addr, offset + 16, 4, dst);
-    ctx.value(IP.dstHost, offset + 16, 4, dstText || null);
-    ctx.value(IP.host, offset + 16, 4, dstText || null);
+    if (wants.dst) ctx.value(IP.dst, offset + 16, 4, dst);
+    if (wants.addr) ctx.value(IP.addr, offset + 16, 4, dst);
+    if (wants.dstHost) ctx.value(IP.dstHost, offset + 16, 4, dstText || null);
+    if (wants.host) ctx.value(IP.host, offset + 16, 4, dstText || null);
+    else ctx.notKept();
     if (protoNode) protoNode.label = `${ip.name}, Src: ${srcText}, Dst: ${dstText}`;
   }
   if (hlen > 20) dissectOptions(ctx, offset, offset + 20, hlen - 20, ttl);

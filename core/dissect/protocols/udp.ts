@@ -121,8 +121,12 @@ export const udp = defineProtocol({
     const fragmented = ipv4 !== null && ipv4.fragmented;
     // Reads stop where IP says the datagram ends (Wireshark's reported length), not at the frame's end.
     need(reported, 4, offset);
-    const sport = ctx.u16(offset + UdpField.srcPort);
-    const dport = ctx.u16(offset + UdpField.dstPort);
+    // With the header captured (the usual case) its words are read directly; otherwise each read
+    // is checked, in Wireshark's order.
+    const b = ctx.bytes;
+    const whole = offset >= 0 && offset + UDP_HEADER_LEN <= b.length;
+    const sport = whole ? (b[offset] << 8) | b[offset + 1] : ctx.u16(offset + UdpField.srcPort);
+    const dport = whole ? (b[offset + 2] << 8) | b[offset + 3] : ctx.u16(offset + UdpField.dstPort);
     // The stream index and times need the conversation; a pruned pass may not (ctx.tracks).
     const tracks = ctx.tracks;
     const layer = tracks ? ctx.layerOf('udp') : 0;
@@ -145,7 +149,7 @@ export const udp = defineProtocol({
     }
 
     need(reported, 6, offset);
-    const ulen = ctx.u16(offset + UdpField.length);
+    const ulen = whole ? (b[offset + 4] << 8) | b[offset + 5] : ctx.u16(offset + UdpField.length);
     if (full) ctx.value(F.length, offset + UdpField.length, 2, ulen);
     if (ulen < UDP_HEADER_LEN) {
       if (ctx.tree) ctx.label(`Length: ${ulen} (bogus, must be >= 8)`);
@@ -166,7 +170,7 @@ export const udp = defineProtocol({
     if (cols) ctx.appendInfo(`Len=${ulen - UDP_HEADER_LEN}`);
 
     need(reported, 8, offset);
-    const sum = ctx.u16(offset + UdpField.checksum);
+    const sum = whole ? (b[offset + 6] << 8) | b[offset + 7] : ctx.u16(offset + UdpField.checksum);
     if (full) {
       ctx.value(F.checksum, offset + UdpField.checksum, 2, sum);
       if (sum === 0) {

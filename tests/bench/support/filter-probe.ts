@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CaptureFrameRecord } from '../../../core/fabric/capture/capture-frame-record.ts';
 import { CaptureQuery } from '../../../core/service/capture-query.ts';
 import { SimulationService } from '../../../core/service/simulation-service.ts';
 
@@ -34,19 +35,36 @@ console.log(`${held} frames generated in ${((performance.now() - g0) / 1000).toF
 sim.query.page(0, 200);
 sim.query.detail(5);
 const times: number[] = [];
+const cpuTimes: number[] = [];
 let matches = -1;
 for (let r = 0; r < runs; r++) {
   const q = new CaptureQuery(sim.captures);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const res = q.filter(filter);
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  cpuTimes.push((cpu.user + cpu.system) / 1000);
   if (!res.ok) throw new Error(res.error.message);
   if (matches >= 0 && matches !== res.frames.length) throw new Error('match count changed');
   matches = res.frames.length;
   let hash = 0;
   for (const n of res.frames) hash = (Math.imul(hash, 31) + n) | 0;
   times.push(ms);
-  console.log(`run ${r + 1}: ${ms.toFixed(0)} ms, ${matches} matches, hash ${hash}`);
+  console.log(`run ${r + 1}: ${ms.toFixed(0)} ms (cpu ${cpuTimes[r].toFixed(0)} ms), ${matches} matches, hash ${hash}`);
 }
+// What reading the frames alone costs (the store's part of the pass, no dissection).
+const loads: number[] = [];
+const record = new CaptureFrameRecord(sim.captures);
+for (let r = 0; r < runs; r++) {
+  const t0 = performance.now();
+  let bytes = 0;
+  for (let n = sim.captures.firstAvailable; n <= sim.captures.count; n++) if (record.load(n)) bytes += record.bytes.length;
+  loads.push(performance.now() - t0);
+  if (bytes === 0) throw new Error('no bytes');
+}
+loads.sort((a, b) => a - b);
+console.log(`loading the frames alone: median ${loads[loads.length >> 1].toFixed(0)} ms`);
 times.sort((a, b) => a - b);
-console.log(`median ${times[times.length >> 1].toFixed(0)} ms over ${held} frames (${filter})`);
+cpuTimes.sort((a, b) => a - b);
+console.log(`median ${times[times.length >> 1].toFixed(0)} ms (cpu ${cpuTimes[cpuTimes.length >> 1].toFixed(0)} ms) over ${held} frames (${filter})`);
