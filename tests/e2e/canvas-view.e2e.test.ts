@@ -3,7 +3,9 @@
  * TopologyCanvas draws itself (CanvasGrid, TopologyMiniMap) so that a pan or zoom frame repaints
  * nothing. After a pan, a wheel zoom or a drag on the minimap comes to rest, the canvas is no longer
  * "moving", the minimap's mask shows exactly the view on screen, the grid (dots shown) covers
- * the pane and the opaque backdrop covers the pane and every box; during a zoom the dots are hidden.
+ * the pane and the opaque backdrop covers the pane and every box; during a zoom the dots and the
+ * boxes' handles are hidden; while the view moves, the minimap's mask is four bands around the view
+ * (the path, cut at the view at rest, hidden).
  * Shift-drag on the pane still draws a selection box (Vue Flow's default selection key).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -59,7 +61,22 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface ViewState { moving: boolean; hole: number[] | null; view: number[]; grid: boolean; dots: boolean; backdrop: boolean; transform: string }
+interface ViewState {
+  moving: boolean;
+  hole: number[] | null;
+  view: number[];
+  grid: boolean;
+  dots: boolean;
+  backdrop: boolean;
+  transform: string;
+  /** Whether the path mask is shown; the moving mask's band edges (top, bottom, left, right, minimap px), or null. */
+  path: boolean;
+  bands: number[] | null;
+  /** The view on the minimap in pixels (x, y, width, height), from the svg's viewBox (xMidYMid meet). */
+  viewPx: number[];
+  /** Whether the boxes' connection handles are shown. */
+  handles: boolean;
+}
 
 /**
  * The minimap mask's hole and the view the pane shows, both in flow units; whether the grid's dots
@@ -86,6 +103,18 @@ async function viewState(): Promise<ViewState> {
       dots: getComputedStyle(gridEl).display !== 'none',
       backdrop: [pane, ...boxes].every((b) => back.left <= b.left && back.top <= b.top && back.right >= b.right && back.bottom >= b.bottom),
       transform: tp.style.transform,
+      path: getComputedStyle(document.querySelector('[data-testid="canvas-minimap"] .vue-flow__minimap-mask')!).display !== 'none',
+      bands: document.querySelector('[data-testid="minimap-mask-bands"]')
+        ? ['top', 'bottom', 'left', 'right'].map((b) => Number(/translate[XY]\(([-\d.e]+)px\)/.exec((document.querySelector(`[data-testid="minimap-mask-bands"] .band.${b}`) as HTMLElement).style.transform)![1]))
+        : null,
+      viewPx: (() => {
+        const svg = document.querySelector('[data-testid="canvas-minimap"] svg')!;
+        const [fx, fy, fw, fh] = svg.getAttribute('viewBox').split(' ').map(Number);
+        const [w, h] = [Number(svg.getAttribute('width')), Number(svg.getAttribute('height'))];
+        const k = Math.min(w / fw, h / fh);
+        return [(w - fw * k) / 2 + (-x / zoom - fx) * k, (h - fh * k) / 2 + (-y / zoom - fy) * k, (pane.width / zoom) * k, (pane.height / zoom) * k, w, h];
+      })(),
+      handles: [...document.querySelectorAll('.vue-flow__handle')].some((e: HTMLElement) => getComputedStyle(e).display !== 'none'),
     };
   });
 }
@@ -100,7 +129,21 @@ async function expectAtRest(): Promise<ViewState> {
   // The dots are hidden while the zoom changes, and back at rest.
   expect(s.dots).toBe(true);
   expect(s.backdrop).toBe(true);
+  // At rest the mask is the path (cut at the view, above), the handles are back.
+  expect(s.path).toBe(true);
+  expect(s.bands).toBeNull();
+  expect(s.handles).toBe(true);
   return s;
+}
+
+/** While the view moves, the mask is the bands around the view on the minimap, the path hidden. */
+function expectBandsAtView(s: ViewState): void {
+  expect(s.path).toBe(false);
+  expect(s.bands).not.toBeNull();
+  const [x, y, w, h, mw, mh] = s.viewPx;
+  const clamp = (v: number, max: number) => Math.min(max + 1, Math.max(-1, v));
+  const want = [clamp(y, mh), clamp(y + h, mh), clamp(x, mw), clamp(x + w, mw)];
+  s.bands!.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(0.05));
 }
 
 describe('the topology canvas view in Chromium', () => {
@@ -111,7 +154,11 @@ describe('the topology canvas view in Chromium', () => {
     await page.mouse.move(pane.x + 8, pane.y + 8);
     await page.mouse.down();
     for (let i = 1; i <= 20; i++) await page.mouse.move(pane.x + 8 + i * 40, pane.y + 8 + i * 25);
-    expect((await viewState()).moving).toBe(true);
+    const during = await viewState();
+    expect(during.moving).toBe(true);
+    // Mid-pan: the minimap's mask follows the view (as bands), the handles stay.
+    expectBandsAtView(during);
+    expect(during.handles).toBe(true);
     await page.mouse.up();
     const after = await expectAtRest();
     expect(after.transform).not.toBe(before.transform);
@@ -126,6 +173,9 @@ describe('the topology canvas view in Chromium', () => {
     const during = await viewState();
     expect(during.moving).toBe(true);
     expect(during.dots).toBe(false);
+    // The handles are hidden while the scale changes; the mask follows the view.
+    expect(during.handles).toBe(false);
+    expectBandsAtView(during);
     const after = await expectAtRest();
     expect(after.transform).not.toBe(before.transform);
   });

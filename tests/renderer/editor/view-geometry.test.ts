@@ -1,10 +1,10 @@
 /**
  * The canvas's view arithmetic (renderer/src/editor/canvas/view-geometry.ts): the grid backdrop
  * must cover the view it was built for with room to pan, the minimap's frame must hold the drawing
- * and the view, and its mask's hole must be exactly the view.
+ * and the view, and its mask's hole must be exactly the view (the path at rest, the moving bands).
  */
 import { describe, expect, it } from 'vitest';
-import { backdropRect, maskPath, minimapFrame, panByMinimap, union, visibleRect, wheelZoom, type Rect } from '../../../renderer/src/editor/canvas/view-geometry.ts';
+import { backdropRect, maskBands, maskPath, minimapFrame, minimapPixels, panByMinimap, union, visibleRect, wheelZoom, type Rect } from '../../../renderer/src/editor/canvas/view-geometry.ts';
 
 const contains = (outer: Rect, inner: Rect) =>
   outer.x <= inner.x && outer.y <= inner.y && outer.x + outer.width >= inner.x + inner.width && outer.y + outer.height >= inner.y + inner.height;
@@ -52,6 +52,25 @@ describe('canvas view geometry', () => {
     expect(contains(f, union(drawing, view))).toBe(true);
     expect(f.scale).toBeCloseTo(Math.max(f.width / 200, f.height / 150));
     expect(maskPath(f, view)).toMatch(/M3500,-500h1000v800h-1000z$/);
+  });
+
+  it('the moving mask: the view in minimap pixels as the svg draws its viewBox, bands at its edges, clamped', () => {
+    const drawing = { x: 0, y: 0, width: 4000, height: 1000 };
+    const view = { x: 1000, y: 200, width: 1000, height: 400 };
+    const f = minimapFrame(drawing, view, 200, 150);
+    // The viewBox's corners land on the minimap's (meet: the frame fills one axis, centred on the other).
+    const whole = minimapPixels(f, f, 200, 150);
+    expect(Math.max(whole.width - 200, whole.height - 150)).toBeCloseTo(0);
+    expect(whole.x * 2 + whole.width).toBeCloseTo(200);
+    expect(whole.y * 2 + whole.height).toBeCloseTo(150);
+    const px = minimapPixels(f, view, 200, 150);
+    const k = whole.width / f.width;
+    expect(px.x).toBeCloseTo(whole.x + (view.x - f.x) * k);
+    expect(px.y).toBeCloseTo(whole.y + (view.y - f.y) * k);
+    expect(px.width).toBeCloseTo(view.width * k);
+    expect(maskBands(px, 200, 150)).toEqual({ top: px.y, bottom: px.y + px.height, left: px.x, right: px.x + px.width });
+    // A view off the minimap: the edges stop just outside it (what shows is the same).
+    expect(maskBands({ x: -500, y: 400, width: 900, height: 30 }, 200, 150)).toEqual({ top: 151, bottom: 151, left: -1, right: 201 });
   });
 
   it('dragging the minimap moves the view rectangle with the pointer; the wheel zooms as the library did', () => {

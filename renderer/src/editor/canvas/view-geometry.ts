@@ -67,3 +67,26 @@ export function panByMinimap(view: View, frame: Frame, dx: number, dy: number): 
 export function wheelZoom(zoom: number, deltaY: number, deltaMode: number): number {
   return zoom * 2 ** (-deltaY * (deltaMode === 1 ? 0.05 : deltaMode ? 1 : 0.002));
 }
+
+/**
+ * Where the flow rectangle `r` is drawn on a minimap of `width` × `height` pixels showing `frame`
+ * (an SVG viewBox, fitted as preserveAspectRatio's default "xMidYMid meet" fits it), in pixels.
+ */
+export function minimapPixels(frame: Frame, r: Rect, width: number, height: number): Rect {
+  const s = Math.min(width / frame.width, height / frame.height);
+  const ox = (width - frame.width * s) / 2;
+  const oy = (height - frame.height * s) / 2;
+  return { x: ox + (r.x - frame.x) * s, y: oy + (r.y - frame.y) * s, width: r.width * s, height: r.height * s };
+}
+
+/**
+ * The translations of the moving mask's four bands (TopologyMiniMap): above, below, left of and
+ * right of the view's rectangle `hole` (minimap pixels), each band a half-plane reaching past the
+ * minimap. The edges are clamped to just outside the minimap, so a band never has to reach
+ * further than its own size: where the hole is off the minimap, what shows is the same.
+ */
+export function maskBands(hole: Rect, width: number, height: number): { top: number; bottom: number; left: number; right: number } {
+  const cx = (v: number) => Math.min(width + 1, Math.max(-1, v));
+  const cy = (v: number) => Math.min(height + 1, Math.max(-1, v));
+  return { top: cy(hole.y), bottom: cy(hole.y + hole.height), left: cx(hole.x), right: cx(hole.x + hole.width) };
+}
