@@ -17,6 +17,8 @@ import { FrameRowBuilder } from '../../../core/service/frame-rows.ts';
 export const PAGE_ROWS = 1000;
 /** Pages kept (LRU): a few screens around the view. */
 export const CACHED_PAGES = 16;
+/** Rows from a page's end (or start) at which the next (or previous) page is fetched ahead. */
+export const PREFETCH_ROWS = 200;
 
 export type FetchFrames = (offset: number, count: number) => Promise<FramePage>;
 export type FetchRows = (frames: number[]) => Promise<ListRow[]>;
@@ -40,6 +42,8 @@ export class PageCache {
   /** Pages whose fetch failed in this epoch: not asked again until a reset (no retry storm). */
   private readonly failed = new Set<number>();
   private epoch = 0;
+  /** The list's length as the last page of this epoch said (0 before one came). */
+  private knownTotal = 0;
   private builder: FrameRowBuilder | null = null;
   /** Worker rows to ask for at the end of this turn: frame → where it goes. */
   private wanted = new Map<number, { page: number; slot: number; deltaDisplayedNs: number }[]>();
@@ -58,6 +62,7 @@ export class PageCache {
   reset(fetch?: FetchFrames): void {
     if (fetch) this.fetchFrames = fetch;
     this.epoch++;
+    this.knownTotal = 0;
     this.pages.clear();
     this.inFlight.clear();
     this.failed.clear();
@@ -83,6 +88,10 @@ export class PageCache {
     const page = this.touch(p);
     if (page === undefined) return undefined;
     const slot = i - p * PAGE_ROWS;
+    // Near the end (or the start) of a page, the next (previous) one is asked for ahead, so a
+    // scroll reaches it loaded instead of drawing placeholders for a frame or more.
+    if (slot >= PAGE_ROWS - PREFETCH_ROWS) this.prefetch(p + 1);
+    else if (slot < PREFETCH_ROWS) this.prefetch(p - 1);
     const done = page.rows[slot];
     if (done !== undefined || page.asked[slot] === 1) return done;
     const at = page.slots[slot];
@@ -140,6 +149,12 @@ export class PageCache {
     return { built: this.builder?.built ?? 0, deferred: this.builder?.deferred ?? 0 };
   }
 
+  /** Loads page p if it exists (as far as the last page told), is not here and is not on its way. */
+  private prefetch(p: number): void {
+    if (p < 0 || p * PAGE_ROWS >= this.knownTotal || this.pages.has(p)) return;
+    void this.load(p);
+  }
+
   private touch(p: number): Page | undefined {
     const page = this.pages.get(p);
     if (page === undefined) {
@@ -161,6 +176,7 @@ export class PageCache {
       ({ page, last }) => {
         if (epoch !== this.epoch) return;
         this.inFlight.delete(p);
+        this.knownTotal = last.total;
         this.pages.set(p, page);
         while (this.pages.size > CACHED_PAGES) this.pages.delete(this.pages.keys().next().value!);
         this.onPage(last, null);
