@@ -28,8 +28,19 @@ export class CaptureState {
     return frameNumber < this.deltas.length ? this.deltas[frameNumber] : 0;
   }
 
+  /**
+   * How often dissection has read a protocol's store (`get`). A pass that finds it unchanged
+   * across a frame knows that frame's fields followed from its bytes alone (and the capture's
+   * first time): dissectors read a frame's number or time for a field's value only together with
+   * their store (labels, kept only in trees, may use more: ICMP timestamps), so another frame with
+   * the same bytes would get the same fields (core/service/same-bytes-outcomes.ts; its test holds
+   * every protocol to this).
+   */
+  storeReads = 0;
+
   /** The store a protocol keeps, created on first use. */
   get<T>(key: string, create: () => T): T {
+    this.storeReads++;
     let store = this.stores.get(key) as T | undefined;
     if (store === undefined) {
       store = create();

@@ -103,6 +103,15 @@ export class CaptureSession {
     return ctx;
   }
 
+  /**
+   * Counts frame `number` as passed in order without dissecting it: a filter pass took its outcome
+   * from an earlier frame with the same bytes whose dissection read no state (SameBytesOutcomes),
+   * so this one would have read and written none either.
+   */
+  passOver(number: number): void {
+    if (number > this.state.lastFrameNumber) this.state.lastFrameNumber = number;
+  }
+
   /** Full tree of one frame, for the detail and hex panes or `-V`. */
   tree(frame: FrameRecord): { tree: TreeSink; result: DissectResult } {
     const tree = new TreeSink();

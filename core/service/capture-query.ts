@@ -23,6 +23,7 @@ import { CaptureFrameRecord } from '../fabric/capture/capture-frame-record.ts';
 import type { CaptureDirection } from '../fabric/capture/capture-point.ts';
 import type { CaptureStore } from '../fabric/capture/capture-store.ts';
 import type { VerdictKind } from '../fabric/verdict.ts';
+import { SameBytesOutcomes } from './same-bytes-outcomes.ts';
 
 /** One packet-list row: Wireshark's columns plus where the frame was seen and what the fabric did. */
 export interface CaptureRow extends PacketSummary {
@@ -88,6 +89,8 @@ interface FilterScan {
   trimmed: number;
   /** Frames evicted before this scan reached them. */
   untested: number;
+  /** Outcomes a frame with the same bytes may take without dissection, or null (see SameBytesOutcomes). */
+  readonly copies: SameBytesOutcomes | null;
 }
 
 export class CaptureQuery {
@@ -326,7 +329,9 @@ export class CaptureQuery {
       // Frames evicted before the filter was first asked for are not counted as untested: the
       // list starts where the filter did.
       const scanned = this.store.firstAvailable - 1;
-      scan = { runner, session: runner.newSession(this.engine), scanned, matches: [], trimmed: 0, untested: 0 };
+      const session = runner.newSession(this.engine);
+      const copies = SameBytesOutcomes.forFilter(compiled.filter.fields, session.pruned);
+      scan = { runner, session, scanned, matches: [], trimmed: 0, untested: 0, copies };
       if (this.scans.size >= FILTER_CACHE_SIZE) this.scans.delete(this.scans.keys().next().value!);
     } else {
       this.scans.delete(text); // re-inserted below: Map order is the LRU order
@@ -339,8 +344,24 @@ export class CaptureQuery {
     }
     const first = scan.scanned + 1;
     const last = Math.min(this.store.count, first + maxFrames - 1);
+    const { runner, session, copies, matches } = scan;
+    const state = session.state;
+    const store = this.store;
     for (let m = first; m <= last; m++) {
-      if (rec.load(m) && scan.runner.run(scan.session, rec)) scan.matches.push(m);
+      const source = copies !== null ? store.bytesSourceOf(m) : m;
+      if (copies !== null && source !== m && source !== 0) {
+        const known = copies.outcome(source);
+        if (known !== -1) {
+          if (known === 1) matches.push(m);
+          session.passOver(m);
+          continue;
+        }
+      }
+      if (!rec.load(m)) continue;
+      const reads = state.storeReads;
+      const matched = runner.run(session, rec);
+      if (matched) matches.push(m);
+      if (copies !== null && state.storeReads === reads) copies.remember(source, matched);
     }
     scan.scanned = Math.max(scan.scanned, last);
     // Forget evicted matches once they are most of the list; `trimmed` keeps indexes stable.

@@ -28,7 +28,7 @@ import { FrameIndex } from './frame-index.ts';
 
 // Module-local copies of the record layout and its size: optimized code then folds them as
 // constants, where an imported binding stays a module-cell load (measured ~10% per frame).
-const { FRAME_META_BYTES, F64_TIME, F64_TRACE, W_POINT, W_CHUNK, W_OFFSET, W_CAPLEN, W_ORIGLEN, W_HOP, W_REASON, W_RULE, W_PATCH, W_CODES } = layout;
+const { FRAME_META_BYTES, F64_TIME, F64_TRACE, W_POINT, W_CHUNK, W_OFFSET, W_CAPLEN, W_ORIGLEN, W_HOP, W_REASON, W_RULE, W_PATCH, W_CODES, W_SOURCE } = layout;
 import { RuleTable, StringTable } from './intern.ts';
 
 export interface CaptureStoreOptions {
@@ -284,7 +284,7 @@ export class CaptureStore {
     else for (let i = 0; i < cap; i++) chunk[at + i] = bytes[i]; // a subarray would allocate
     this.used = at + cap;
     this.fill += cap;
-    return this.addMeta(pointId, timeNs, this.firstChunkSeq + this.chunks.length - 1, at, cap, orig, traceId, hop, verdict, reason, direction, rule, 0);
+    return this.addMeta(pointId, timeNs, this.firstChunkSeq + this.chunks.length - 1, at, cap, orig, traceId, hop, verdict, reason, direction, rule, 0, 0);
   }
 
   /**
@@ -330,7 +330,7 @@ export class CaptureStore {
     this.fill += len;
     if (u32[rs + W_PATCH] === 0 && head === 0) {
       // Nothing new and the rest is a plain frame's run: a plain view.
-      return this.addMeta(pointId, timeNs, chunkSeq, u32[rs + W_OFFSET] + from, len, len, traceId, hop, verdict, reason, direction, rule, 0);
+      return this.addMeta(pointId, timeNs, chunkSeq, u32[rs + W_OFFSET] + from, len, len, traceId, hop, verdict, reason, direction, rule, 0, 0);
     }
     // Header (the reference's number mod 2^32, the patch length), then the patch: at most len
     // bytes written, so `used` stays ≤ `fill`.
@@ -343,13 +343,13 @@ export class CaptureStore {
     at += PATCH_HEADER_BYTES;
     copyPrefix(chunk, at, bytes, head);
     this.used = at + head;
-    return this.addMeta(pointId, timeNs, chunkSeq, from, len, len, traceId, hop, verdict, reason, direction, rule, at);
+    return this.addMeta(pointId, timeNs, chunkSeq, from, len, len, traceId, hop, verdict, reason, direction, rule, at, 0);
   }
 
   /** Appends frame `last + 1`'s metadata to the index; returns its number. */
   private addMeta(
     pointId: number, timeNs: number, chunkSeq: number, offset: number, cap: number, orig: number,
-    traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number, patchAt: number,
+    traceId: number, hop: number, verdict: number, reason: number, direction: number, rule: number, patchAt: number, sourceBack: number,
   ): number {
     const n = this.last + 1;
     const ix = this.index;
@@ -369,6 +369,7 @@ export class CaptureStore {
     u32[s + W_RULE] = rule;
     u32[s + W_PATCH] = patchAt;
     u32[s + W_CODES] = verdict | (direction << 8);
+    u32[s + W_SOURCE] = sourceBack;
     this.last = n;
     return n;
   }
@@ -425,6 +426,15 @@ export class CaptureStore {
   /** The captured bytes of frame `n` (a view), or null when not held. */
   bytesOf(n: number): Uint8Array | null {
     return this.has(n) ? this.bytesAt(this.index.at(n), n) : null;
+  }
+
+  /**
+   * The first frame recorded with exactly frame `n`'s bytes: `n` itself, or the earlier frame it
+   * was recorded sharing them with (recordShared: the same packet at the far end of a link). 0
+   * when `n` is not held. A filter pass tests such a frame's bytes once (core/service/capture-query.ts).
+   */
+  bytesSourceOf(n: number): number {
+    return this.has(n) ? n - this.index.u32[this.index.at(n) + W_SOURCE] : 0;
   }
 
   /** Capture point of a held frame (for scans: no record is built). */
@@ -537,7 +547,10 @@ export class CaptureStore {
     const from = ix.at(same);
     const chunkSeq = u32[from + W_CHUNK];
     if (chunkSeq !== this.firstChunkSeq + this.chunks.length - 1 || this.overBudget(0)) return 0;
-    return this.addMeta(pointId, timeNs, chunkSeq, u32[from + W_OFFSET], u32[from + W_CAPLEN], u32[from + W_ORIGLEN], traceId, hop, verdict, reason, direction, rule, u32[from + W_PATCH]);
+    // The first frame with these bytes: `same`, or the one `same` itself shares them with.
+    const source = same - u32[from + W_SOURCE];
+    const back = this.last + 1 - source;
+    return this.addMeta(pointId, timeNs, chunkSeq, u32[from + W_OFFSET], u32[from + W_CAPLEN], u32[from + W_ORIGLEN], traceId, hop, verdict, reason, direction, rule, u32[from + W_PATCH], back);
   }
 
   private overBudget(extra: number): boolean {

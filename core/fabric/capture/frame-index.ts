@@ -12,8 +12,7 @@
  */
 
 /**
- * Words per record, a power of two: a record is one 64-byte cache line (words 14 and 15 are
- * spare), every record starts on an 8-byte boundary for its doubles, and a record's word index
+ * Words per record, a power of two: a record is one 64-byte cache line (word 15 is spare), every record starts on an 8-byte boundary for its doubles, and a record's word index
  * is a shift of its slot.
  */
 const WORDS_LOG2 = 4;
@@ -49,6 +48,11 @@ export const W_RULE = 11;
 export const W_PATCH = 12;
 /** Verdict code in the low byte, pcapng direction bits (1 in, 2 out) in the next. */
 export const W_CODES = 13;
+/**
+ * How many frames back the first frame recorded with these very bytes is (a frame recorded
+ * sharing another's, recordShared, and copies of copies); 0: the frame's bytes are its own.
+ */
+export const W_SOURCE = 14;
 
 export class FrameIndex {
   u32: Uint32Array;
