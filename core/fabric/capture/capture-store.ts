@@ -5,7 +5,7 @@
  * default); a frame that does not fit opens a new chunk, and a frame larger than a chunk gets a
  * chunk of its own. Metadata goes to one fixed-size record per frame (FrameIndex). Recording a
  * frame is one `set` of its bytes plus a dozen word stores: no object is allocated per frame but
- * the short-lived view an edited frame's long patch is copied through (see copyPrefix).
+ * the short-lived view an edited frame's long patch is copied through (see copyRange).
  *
  * Ring-buffer bound: chunk bytes plus the metadata of the frames kept (FRAME_META_BYTES each) stay
  * within `maxBytes`. When a new chunk or frame would pass it, the oldest chunk is evicted with
@@ -62,29 +62,30 @@ function readU32(b: Uint8Array, at: number): number {
 }
 
 /**
- * Copies src[0, n) to dst[at, at + n). Optimized code checks both arrays on every element of a
- * plain byte loop (~1.5 ns a byte measured), while `set` costs a fixed ~50 ns (a view and the
- * builtin): a loop unrolled by 8 for short prefixes (a router's 26 bytes), `set` from 48 bytes on
- * (a tunnel's 94; the one view it allocates dies young).
+ * Copies src[from, from + n) to dst[at, at + n). Optimized code checks both arrays on every
+ * element of a plain byte loop (~1.5 ns a byte measured), while `set` costs a fixed ~50 ns (a view
+ * and the builtin): a loop unrolled by 8 for short runs (a router's 26-byte patch), `set` from 48
+ * bytes on (a tunnel's 94; the one view it allocates dies young).
  */
-function copyPrefix(dst: Uint8Array, at: number, src: Uint8Array, n: number): void {
+function copyRange(dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void {
   if (n >= 48) {
-    dst.set(src.subarray(0, n), at);
+    dst.set(src.subarray(from, from + n), at);
     return;
   }
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const o = at + i;
-    dst[o] = src[i];
-    dst[o + 1] = src[i + 1];
-    dst[o + 2] = src[i + 2];
-    dst[o + 3] = src[i + 3];
-    dst[o + 4] = src[i + 4];
-    dst[o + 5] = src[i + 5];
-    dst[o + 6] = src[i + 6];
-    dst[o + 7] = src[i + 7];
+    const f = from + i;
+    dst[o] = src[f];
+    dst[o + 1] = src[f + 1];
+    dst[o + 2] = src[f + 2];
+    dst[o + 3] = src[f + 3];
+    dst[o + 4] = src[f + 4];
+    dst[o + 5] = src[f + 5];
+    dst[o + 6] = src[f + 6];
+    dst[o + 7] = src[f + 7];
   }
-  for (; i < n; i++) dst[at + i] = src[i];
+  for (; i < n; i++) dst[at + i] = src[from + i];
 }
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
@@ -92,6 +93,8 @@ export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 const MIN_CHUNK_SIZE = 4096;
 /** Size of the blocks read-time joins are cut from. */
 const JOIN_BLOCK_BYTES = 256 * 1024;
+/** Recent joins kept (a power of two; see joinSources). */
+const JOIN_CACHE = 256;
 
 /** One captured frame. `bytes` is a view into the arena (see the file comment). */
 export interface CapturedFrame {
@@ -147,12 +150,16 @@ export class CaptureStore {
    */
   private fill = 0;
   private chunkBytes = 0;
-  /** Where read-time joins of edited frames are cut from (see bytesAt), and the last one made. */
+  /** Where read-time joins of edited frames are cut from (see bytesAt). */
   private joinBlock: Uint8Array = EMPTY;
   private joinUsed = 0;
-  private joined: Uint8Array = EMPTY;
-  private joinedFrame = 0;
-  private joinedGen = -1;
+  /**
+   * Recent joins, direct-mapped by the number of the first frame with those bytes
+   * (bytesSourceOf): a frame asked again, its shared copies, and the next edit along the path
+   * (whose rest is this join's bytes) read them instead of walking the chain again.
+   */
+  private readonly joinSources = new Float64Array(JOIN_CACHE);
+  private readonly joinViews: Uint8Array[] = new Array<Uint8Array>(JOIN_CACHE).fill(EMPTY);
   /** One evicted chunk kept for reuse (see keepSpare); not counted in the budget. */
   private spare: Uint8Array | null = null;
 
@@ -341,7 +348,7 @@ export class CaptureStore {
     chunk[at + 3] = (ref >>> 24) & 0xff;
     chunk[at + 4] = head;
     at += PATCH_HEADER_BYTES;
-    copyPrefix(chunk, at, bytes, head);
+    copyRange(chunk, at, bytes, 0, head);
     this.used = at + head;
     return this.addMeta(pointId, timeNs, chunkSeq, from, len, len, traceId, hop, verdict, reason, direction, rule, at, 0);
   }
@@ -386,6 +393,7 @@ export class CaptureStore {
     this.spare = null;
     this.last = 0;
     this.first = 1;
+    this.joinSources.fill(0); // numbering restarts: no join is of a frame to come
     this.gen++;
   }
 
@@ -466,8 +474,10 @@ export class CaptureStore {
       const off = u32[rec + W_OFFSET];
       return chunk.subarray(off, off + len);
     }
-    // The same frame asked again (a dissector, then a filter): the same joined bytes.
-    if (n === this.joinedFrame && this.joinedGen === this.gen) return this.joined;
+    // The same bytes asked again (a dissector, then a filter; a shared copy): the same join.
+    const source = n - u32[rec + W_SOURCE];
+    const known = this.recentJoin(source);
+    if (known !== null) return known;
     // Joined frames are cut from blocks that are never reused (a block lives while any view of it
     // does), so each costs a view, not an ArrayBuffer of its own.
     if (this.joinUsed + len > this.joinBlock.length) {
@@ -480,7 +490,7 @@ export class CaptureStore {
     // Frame x (this one, then its references) from byte `from` on fills out[pos, len). Every frame
     // of the chain is in this chunk (see recordEditedCoded).
     let h = chunk[at - 1];
-    out.set(chunk.subarray(at, at + h), 0);
+    copyRange(out, 0, chunk, at, h);
     let pos = h;
     let x = n;
     let s = rec;
@@ -491,24 +501,35 @@ export class CaptureStore {
       from = u32[s + W_OFFSET] + (from - h);
       x = ref;
       s = ix.at(x);
+      // The reference's bytes joined lately (the previous hop's frame, read just before): its rest.
+      const joined = this.recentJoin(x - u32[s + W_SOURCE]);
+      if (joined !== null && from + len - pos <= joined.length) {
+        copyRange(out, pos, joined, from, len - pos);
+        break;
+      }
       at = u32[s + W_PATCH];
       if (at === 0) {
-        const off = u32[s + W_OFFSET] + from;
-        out.set(chunk.subarray(off, off + len - pos), pos);
+        copyRange(out, pos, chunk, u32[s + W_OFFSET] + from, len - pos);
         break;
       }
       h = chunk[at - 1];
       if (from < h) {
         const k = Math.min(h - from, len - pos);
-        out.set(chunk.subarray(at + from, at + from + k), pos);
+        copyRange(out, pos, chunk, at + from, k);
         pos += k;
         from += k;
       }
     }
-    this.joined = out;
-    this.joinedFrame = n;
-    this.joinedGen = this.gen;
+    const slot = source & (JOIN_CACHE - 1);
+    this.joinSources[slot] = source;
+    this.joinViews[slot] = out;
     return out;
+  }
+
+  /** The join kept for the bytes first recorded as frame `source`, or null. */
+  private recentJoin(source: number): Uint8Array | null {
+    const slot = source & (JOIN_CACHE - 1);
+    return this.joinSources[slot] === source ? this.joinViews[slot] : null;
   }
 
   // ---- the arena

@@ -159,6 +159,14 @@ describe('edited frames as references', () => {
     expect(edited).toBeGreaterThan(1000);
     expect(store.available).toBe(expected.size);
     for (const [n, bytes] of expected) expect(store.bytesOf(n), `frame ${n}`).toEqual(bytes);
+    // Joins are kept by bytes and reused along chains: read in other orders, their neighbours
+    // joined or not, each frame still reads back as itself.
+    const numbers = [...expected.keys()];
+    for (let i = numbers.length - 1; i > 0; i--) {
+      const j = next(i + 1);
+      [numbers[i], numbers[j]] = [numbers[j], numbers[i]];
+    }
+    for (const n of [...numbers, ...[...expected.keys()].reverse()]) expect(store.bytesOf(n), `frame ${n}`).toEqual(expected.get(n));
   });
 
   it('a rewrite stores only its own prefix, and a decapsulation with nothing changed stores no bytes', () => {
