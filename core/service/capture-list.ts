@@ -93,6 +93,8 @@ export class CaptureList {
   private cachePassed = -1;
   private cacheGeneration = -1;
   private origin: { readonly generation: number; readonly ns: number } | null = null;
+  /** The newest binary page's query when its list was answered `partial` (see advancePartial), else null. */
+  private partialQuery: ListQuery | null = null;
 
   constructor(private readonly query: CaptureQuery) {
     this.coloring = new Coloring(query.fields);
@@ -126,6 +128,7 @@ export class CaptureList {
     const store = this.query.store;
     const list = this.resolve(q, true);
     const partial = !('error' in list) && list.partial;
+    this.partialQuery = partial ? q : null;
     const empty = (offset: number, total: number, error: FilterError | null, sortError: string | null): FramePage => ({
       offset, total, covered: 0, evicted: 0, entries: 0, originNs: -1, strings: [], data: new Uint8Array(0), error, sortError, partial,
     });
@@ -173,6 +176,24 @@ export class CaptureList {
     const ns = store.timeOf(n) - (negative ? -since : since);
     this.origin = { generation, ns };
     return ns;
+  }
+
+  /**
+   * Moves the list of the newest binary page answered `partial` on by one step
+   * (FILTER_STEP_FRAMES frames), as the view's next ask would: a host calls it while it has
+   * nothing else to do, so the filter goes on between the view's asks instead of waiting for
+   * them, and an ask then finds the frames tested. False once that list is whole (or was replaced
+   * by a page that is not partial): nothing is left to move on.
+   */
+  advancePartial(): boolean {
+    const q = this.partialQuery;
+    if (q === null) return false;
+    const list = this.resolve({ ...q, offset: 0, count: 0 }, true);
+    if ('error' in list || !list.partial) {
+      this.partialQuery = null;
+      return false;
+    }
+    return true;
   }
 
   /**

@@ -58,6 +58,11 @@ export class CaptureView {
     return this.list.frames(q);
   }
 
+  /** Moves a partial filtered list on while the host is idle; false when none is left (CaptureList.advancePartial). */
+  advancePartial(): boolean {
+    return this.list.advancePartial();
+  }
+
   /**
    * The rows of chosen held frames as the list builds them (for rows whose columns need the
    * capture's cross-frame state, see frame-rows.ts). `deltaDisplayedNs` is to the frame asked for

@@ -73,6 +73,24 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     return view;
   };
 
+  // A filtered packet list answered `partial` goes on filtering while the worker is otherwise idle,
+  // one step per turn of the event loop, so the view's next ask finds the frames already tested
+  // (its asks still move the filter on themselves; this fills the time between them). Not while
+  // the simulation runs: its slices have the turns.
+  let filteringWhileIdle = false;
+  async function filterWhileIdle(): Promise<void> {
+    if (filteringWhileIdle) return;
+    filteringWhileIdle = true;
+    try {
+      do await options.yieldNow();
+      while (!running && captureView().advancePartial());
+    } catch {
+      // A filter that fails here fails the view's next ask the same way, which answers it.
+    } finally {
+      filteringWhileIdle = false;
+    }
+  }
+
   const publish = () => status.fire({ time: service?.now() ?? 0, running, frames: service?.captures.count ?? 0 });
 
   /** Runs one slice-by-slice loop; `sliceOnce` returns true when the work is done. */
@@ -191,7 +209,11 @@ export function createSimulationHost(options: SimulationHostOptions): Simulation
     exportPcapng: () => service?.pcapngBytes() ?? emptyPcapng(),
 
     captureList: (query) => captureView().page(query),
-    captureFrames: (query) => captureView().frames(query),
+    captureFrames(query) {
+      const page = captureView().frames(query);
+      if (page.partial) void filterWhileIdle();
+      return page;
+    },
     captureRows: (frames) => captureView().rows(frames),
     captureInfo: () => captureView().info(),
     traceLens: (frame) => captureView().lens(frame),

@@ -128,6 +128,35 @@ describe('CaptureList.frames with a filter', () => {
     expect(onPoint.length).toBeGreaterThan(0);
   });
 
+  it('advancePartial moves the newest partial list on a step at a time, as an ask would, until it is whole', () => {
+    const all = expected(FILTER);
+    const view = new CaptureView(new CaptureQuery(store));
+    expect(view.advancePartial()).toBe(false); // nothing asked yet
+    const first = view.frames({ offset: 0, count: 1000, filter: FILTER });
+    expect(first.partial).toBe(true);
+    let steps = 0;
+    while (view.advancePartial()) steps++;
+    // the first ask tested a few slices, each step FILTER_STEP_FRAMES more: one ask alone would
+    // leave the list partial (the test above needs more than two), the steps left it whole
+    expect(steps).toBeGreaterThanOrEqual(1);
+    expect(steps).toBeLessThanOrEqual(Math.ceil(store.count / FILTER_STEP_FRAMES));
+    expect(view.advancePartial()).toBe(false);
+    // the next ask finds every frame tested: whole, exact
+    const whole = view.frames({ offset: first.total, count: 0, filter: FILTER });
+    expect(whole.partial).toBe(false);
+    expect(whole.total).toBe(all.length);
+    const r = new FramePageReader(view.frames({ offset: 0, count: 1000, filter: FILTER }));
+    expect(Array.from({ length: r.entries }, (_, k) => r.numberAt(k))).toEqual(all.slice(0, 1000));
+
+    // a page that is not partial (another list asked since) leaves nothing to move on
+    const other = 'udp && !geneve';
+    expect(view.frames({ offset: 0, count: 10, filter: other }).partial).toBe(true);
+    view.frames({ offset: 0, count: 10 });
+    expect(view.advancePartial()).toBe(false);
+    // …and the other filter's scan was not moved on: its next ask is still partial
+    expect(view.frames({ offset: 0, count: 10, filter: other }).partial).toBe(true);
+  });
+
   it('a sorted list is never partial', () => {
     const view = new CaptureView(new CaptureQuery(store));
     const p = view.frames({ offset: 0, count: 100, filter: FILTER, sort: { column: 'length', descending: true } });

@@ -109,6 +109,32 @@ describe('simulation host', () => {
     host.dispose();
   });
 
+  it('goes on with a partial filtered list while idle, so the next ask finds it whole', async () => {
+    const TWO_RACKS = readFileSync(new URL('../../../resources/topologies/two-racks.yaml', import.meta.url), 'utf8');
+    const host = createSimulationHost({ yieldNow });
+    const impl = host.implementation;
+    expect(impl.load(TWO_RACKS, 1, ctx)).toMatchObject({ ok: true });
+    impl.exec('client', 'bulk -u -n 4000 -s 16 -i 1 10.0.1.20 9000', ctx);
+    await impl.run(4000 * 1000 + 20_000_000, ctx);
+    const filter = 'ip.src == 10.0.1.10 && !geneve';
+    const direct = SimulationService.load(TWO_RACKS, { seed: 1 });
+    if (!direct.ok) throw new Error('does not load');
+    direct.service.exec('client', 'bulk -u -n 4000 -s 16 -i 1 10.0.1.20 9000');
+    direct.service.run(4000 * 1000 + 20_000_000);
+    const whole = direct.service.query.filter(filter);
+    if (!whole.ok) throw new Error(whole.error.message);
+
+    const first = await impl.captureFrames({ offset: 0, count: 100, filter }, ctx);
+    expect(first.partial).toBe(true);
+    // ~80k frames: an ask tests at most FILTER_STEP_FRAMES more, so one more ask alone would still
+    // be partial; idle turns of the event loop finish the filter first.
+    for (let i = 0; i < 10; i++) await yieldNow();
+    const next = await impl.captureFrames({ offset: first.total, count: 0, filter }, ctx);
+    expect(next.partial).toBe(false);
+    expect(next.total).toBe(whole.frames.length);
+    host.dispose();
+  });
+
   it('hands frame bytes over a MessagePort: the worker’s copy is detached', async () => {
     const host = createSimulationHost({ yieldNow });
     const handed: Uint8Array[] = [];
