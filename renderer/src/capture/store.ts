@@ -260,7 +260,10 @@ export const useCaptureStore = defineStore('capture', () => {
   async function applyFilter(text = filterText.value): Promise<boolean> {
     const t = text.trim();
     const a = api.value;
-    if (t !== '' && a) {
+    // The bar's live check of this very text already found it compiles (editFilter sets `valid`
+    // only for the latest text): apply it without asking the worker again.
+    const checked = text === filterText.value && filterState.value === 'valid';
+    if (t !== '' && a && !checked) {
       const check = await a.filterCheck(t);
       if (!check.ok) {
         filterState.value = 'invalid';

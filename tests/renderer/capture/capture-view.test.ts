@@ -96,6 +96,26 @@ describe('capture view', () => {
     await expect.poll(() => capture.appliedFilter).toBe(''); // then cleared
   });
 
+  it('filter bar: Enter on a text the live check found valid applies it without checking again; a text still being checked is checked first', async () => {
+    const { w, capture } = await view([['client', 'ping -c 1 server']]);
+    const checked = () => harness!.simulationCalls.get('filterCheck')?.map(([text]) => text) ?? [];
+    const input = w.find('[data-testid="filter-input"]');
+    await input.setValue('icmp && !geneve');
+    await expect.poll(() => capture.filterState).toBe('valid');
+    const live = checked().length;
+    expect(checked()).toContain('icmp && !geneve');
+    await input.trigger('keydown', { key: 'Enter' });
+    await expect.poll(() => capture.appliedFilter).toBe('icmp && !geneve');
+    expect(checked().length).toBe(live);
+    await expect.poll(() => rows(w).length).toBeGreaterThan(0);
+    // Enter before the live check answered: applyFilter checks, and a broken text is not applied
+    await input.setValue('icmp.type ==');
+    await input.trigger('keydown', { key: 'Enter' });
+    await expect.poll(() => capture.filterState).toBe('invalid');
+    expect(capture.appliedFilter).toBe('icmp && !geneve');
+    expect(checked()).toContain('icmp.type ==');
+  });
+
   it('completes field names from the registry; Tab accepts', async () => {
     const { w, capture } = await view([['client', 'ping -c 1 server']]);
     const input = w.find('[data-testid="filter-input"]');

@@ -39,11 +39,26 @@ export interface Harness {
   setWorker(status: WorkerStatus): void;
   /** restartWorker() calls received. */
   readonly restartRequests: number;
+  /** Calls the simulation contract's server received so far, by method (the texts of filterCheck's). */
+  readonly simulationCalls: ReadonlyMap<string, readonly unknown[][]>;
   dispose(): void;
 }
 
 export function createHarness(): Harness {
   const simulation = createSimulationHost({ yieldNow: () => new Promise<void>((resolve) => setTimeout(resolve, 0)) });
+  // The same implementation, each call's arguments noted by method.
+  const simulationCalls = new Map<string, unknown[][]>();
+  const countedSimulation = Object.fromEntries(
+    Object.entries(simulation.implementation).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => {
+        const list = simulationCalls.get(name) ?? [];
+        list.push(args.slice(0, -1)); // the last argument is the call context
+        simulationCalls.set(name, list);
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as typeof simulation.implementation;
   const workspace = workspaceDouble();
   // The labs service for real: labs/ from the repository, graded on this thread's live simulation.
   const never = { signal: { aborted: false, addEventListener() {}, removeEventListener() {} } };
@@ -78,7 +93,7 @@ export function createHarness(): Harness {
     const options = { scheduler: realScheduler };
     switch (contract) {
       case 'simulation':
-        return new RpcServer(port, simulationContract, simulation.implementation, simulation.events, options);
+        return new RpcServer(port, simulationContract, countedSimulation, simulation.events, options);
       case 'workspace':
         return new RpcServer(port, workspaceContract, workspace.implementation, workspace.events, options);
       case 'host':
@@ -125,6 +140,7 @@ export function createHarness(): Harness {
     get restartRequests() {
       return restartRequests;
     },
+    simulationCalls,
     dispose() {
       for (const s of [...servers]) s.dispose();
       simulation.dispose();
