@@ -74,8 +74,7 @@ export class CaptureView {
 
   info(): CaptureInfo {
     const store = this.query.store;
-    const counts = new Array<number>(store.points.length).fill(0);
-    for (let n = store.firstAvailable; n <= store.count; n++) counts[store.pointOf(n)]++;
+    const counts = store.heldByPoint;
     return {
       frames: store.available,
       points: store.points.map((p) => ({ id: p.id, name: p.name, description: p.description ?? '', kind: p.kind, frames: counts[p.id] })),

@@ -130,6 +130,8 @@ export class CaptureStore {
   readonly deltas: boolean;
 
   private readonly pointList: CapturePoint[] = [];
+  /** Held frames per point (see heldByPoint). */
+  private readonly heldAt: number[] = [];
   private readonly index = new FrameIndex(256);
   private readonly reasons = new StringTable();
   private readonly rules = new RuleTable();
@@ -188,7 +190,13 @@ export class CaptureStore {
   addPoint(spec: CapturePointSpec): number {
     const id = this.pointList.length;
     this.pointList.push({ id, name: spec.name, description: spec.description, kind: spec.kind });
+    this.heldAt.push(0);
     return id;
+  }
+
+  /** Frames held per capture point, indexed by point id (kept as frames are recorded and evicted). */
+  get heldByPoint(): readonly number[] {
+    return this.heldAt;
   }
 
   get points(): readonly CapturePoint[] {
@@ -377,6 +385,7 @@ export class CaptureStore {
     u32[s + W_PATCH] = patchAt;
     u32[s + W_CODES] = verdict | (direction << 8);
     u32[s + W_SOURCE] = sourceBack;
+    this.heldAt[pointId]++;
     this.last = n;
     return n;
   }
@@ -394,6 +403,7 @@ export class CaptureStore {
     this.last = 0;
     this.first = 1;
     this.joinSources.fill(0); // numbering restarts: no join is of a frame to come
+    this.heldAt.fill(0);
     this.gen++;
   }
 
@@ -615,6 +625,8 @@ export class CaptureStore {
   /** Drops the oldest chunk and every frame whose bytes it holds; returns the chunk for reuse. */
   private evictOldest(): Uint8Array {
     const end = this.chunks.length > 1 ? this.chunkFirst[1] - 1 : this.last;
+    const ix = this.index;
+    for (let n = this.first; n <= end; n++) this.heldAt[ix.u32[ix.at(n) + W_POINT]]--;
     this.first = end + 1;
     const chunk = this.chunks.shift()!;
     this.chunkFirst.shift();

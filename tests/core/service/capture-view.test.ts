@@ -43,6 +43,11 @@ describe('CaptureView.page', () => {
     }
     for (let i = 1; i < page.rows.length; i++) expect(page.rows[i].deltaDisplayedNs).toBe(page.rows[i].timeNs - page.rows[i - 1].timeNs);
     const info = view.info();
+    // frames per capture point: what a scan of the held frames counts
+    const perPoint = info.points.map(() => 0);
+    for (let n = service.captures.firstAvailable; n <= service.captures.count; n++) perPoint[service.captures.pointOf(n)]++;
+    expect(info.points.map((p) => p.frames)).toEqual(perPoint);
+    expect(perPoint.filter((c) => c > 0).length).toBeGreaterThan(2);
     expect(info.coloring.every((c) => c.enabled)).toBe(true);
     // No ICMPv6 dissector here: the name is read as absent, so the rule still colours ICMP.
     expect(info.coloring.find((c) => c.name === 'ICMP')?.absent).toEqual(['icmpv6']);
