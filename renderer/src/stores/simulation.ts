@@ -1,18 +1,15 @@
 /**
  * The running simulation as the page sees it: the loaded topology and its diagnostics, virtual time
- * and frame count, instances, command output and the first page of the packet list. Every action
+ * and frame count, instances and command output (the packet list is the capture view's). Every action
  * is one or two calls on the simulation contract; failures become a sentence in `error`.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { Disposable } from '../../../core/base/event.ts';
-import type { CaptureRow } from '../../../core/service/capture-query.ts';
 import type { CommandOutput, SimulationStatus, TopologyDiagnostic } from '../../../core/contract/simulation.ts';
 import { describeCallError } from '../rpc/describe-error.ts';
 import { useConnectionStore } from './connection.ts';
 
-/** Rows of the packet list fetched after each run or step: the first page only, for now. */
-export const CAPTURE_PAGE_ROWS = 100;
 /** Console lines kept; older ones scroll away. */
 export const MAX_OUTPUT_LINES = 2000;
 
@@ -39,8 +36,6 @@ export const useSimulationStore = defineStore('simulation', () => {
   const instances = ref<string[]>([]);
   const status = ref<SimulationStatus>({ time: 0, running: false, frames: 0 });
   const output = shallowRef<readonly OutputLine[]>([]);
-  const captureRows = shallowRef<readonly CaptureRow[]>([]);
-  const captureTotal = ref(0);
   /** The action in progress ("Loading", "Running"…), for disabling controls and a busy hint. */
   const busy = ref<string | null>(null);
   const error = ref<string | null>(null);
@@ -176,15 +171,15 @@ export const useSimulationStore = defineStore('simulation', () => {
   }
 
   async function refreshWith(a: NonNullable<typeof api.value>): Promise<void> {
-    const [time, page, names] = await Promise.all([a.now(), a.capturePage(0, CAPTURE_PAGE_ROWS), a.instances()]);
+    // An empty page only for its total (the frames captured): rows are the capture view's, and
+    // building any here would put the worker's dissection ahead of the view's first page.
+    const [time, page, names] = await Promise.all([a.now(), a.capturePage(0, 0), a.instances()]);
     instances.value = names;
     status.value = { ...status.value, time, frames: page.total };
-    captureRows.value = page.rows;
-    captureTotal.value = page.total;
   }
 
   return {
-    loadedText, loadedName, loaded, diagnostics, diagnosedText, instances, status, output, captureRows, captureTotal, busy, error,
+    loadedText, loadedName, loaded, diagnostics, diagnosedText, instances, status, output, busy, error,
     load, run, step, pause, reset, exec, clearOutput, refresh,
   };
 });
