@@ -39,6 +39,13 @@ export interface PathRecorderOptions {
 
 export class PathRecorder implements Disposable {
   private readonly byTrace = new Map<number, PathEvent[]>();
+  /**
+   * Trace ids in order of their first event; the oldest still kept is at `head`. Forgetting reads
+   * it from here: the Map's own first key is found by skipping every entry deleted before it,
+   * which made each forget cost more the longer a run went on.
+   */
+  private order: number[] = [];
+  private head = 0;
   private readonly subscriptions: Disposable[] = [];
   private total = 0;
   private readonly maxEvents: number;
@@ -96,16 +103,22 @@ export class PathRecorder implements Disposable {
     if (list === undefined) {
       list = [];
       this.byTrace.set(traceId, list);
+      this.order.push(traceId);
     }
     list.push({ time: this.fabric.sim.now(), traceId, hop, point, stage, verdict, reason, rule, detail, to, firstFrame: first ? bytes.slice() : null });
     if (++this.total > this.maxEvents) this.forgetOldest();
   }
 
   private forgetOldest(): void {
-    const oldest = this.byTrace.keys().next();
-    if (oldest.done) return;
-    this.total -= this.byTrace.get(oldest.value)!.length;
-    this.byTrace.delete(oldest.value);
+    if (this.head >= this.order.length) return;
+    const oldest = this.order[this.head++];
+    this.total -= this.byTrace.get(oldest)!.length;
+    this.byTrace.delete(oldest);
     this.forgottenTraces++;
+    // Drop the forgotten front now and then, so the array stays about the size of the Map.
+    if (this.head >= 4096 && this.head * 2 >= this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
   }
 }
