@@ -74,7 +74,7 @@ export class CaptureView {
 
   info(): CaptureInfo {
     const store = this.query.store;
-    const counts = store.heldByPoint;
+    const counts = store.heldByPoint();
     return {
       frames: store.available,
       points: store.points.map((p) => ({ id: p.id, name: p.name, description: p.description ?? '', kind: p.kind, frames: counts[p.id] })),

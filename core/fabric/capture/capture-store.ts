@@ -130,8 +130,12 @@ export class CaptureStore {
   readonly deltas: boolean;
 
   private readonly pointList: CapturePoint[] = [];
-  /** Held frames per point (see heldByPoint). */
-  private readonly heldAt: number[] = [];
+  /**
+   * Held frames per point, and per chunk (parallel to `chunks`) the frames per point numbered in
+   * its range, which evicting it takes off: kept once heldByPoint has been asked (null before).
+   */
+  private pointHeld: number[] | null = null;
+  private chunkHeld: Int32Array[] = [];
   private readonly index = new FrameIndex(256);
   private readonly reasons = new StringTable();
   private readonly rules = new RuleTable();
@@ -190,13 +194,49 @@ export class CaptureStore {
   addPoint(spec: CapturePointSpec): number {
     const id = this.pointList.length;
     this.pointList.push({ id, name: spec.name, description: spec.description, kind: spec.kind });
-    this.heldAt.push(0);
     return id;
   }
 
-  /** Frames held per capture point, indexed by point id (kept as frames are recorded and evicted). */
-  get heldByPoint(): readonly number[] {
-    return this.heldAt;
+  /**
+   * Frames held per capture point, indexed by point id. The first call counts them (a pass over
+   * every record: ~10 ms for a million frames, bound by memory) and from then on the store keeps
+   * the counts as frames are recorded and evicted, so the capture view's info, asked whenever the
+   * frame count moves, costs nothing more while a run records; a store nobody asks (a benchmark,
+   * the CLI) never pays for them.
+   */
+  heldByPoint(): number[] {
+    if (this.pointHeld === null) this.startCountingPoints();
+    const held = this.pointHeld!;
+    return this.pointList.map((p) => held[p.id] ?? 0);
+  }
+
+  private startCountingPoints(): void {
+    const ix = this.index;
+    const u32 = ix.u32;
+    this.pointHeld = new Array<number>(this.pointList.length).fill(0);
+    this.chunkHeld = [];
+    // Each chunk's share: the frames numbered from its chunkFirst up to the next one's.
+    for (let c = 0; c < this.chunks.length; c++) {
+      const counts = new Int32Array(this.pointList.length);
+      const from = c === 0 ? this.first : this.chunkFirst[c];
+      const to = c + 1 < this.chunks.length ? this.chunkFirst[c + 1] - 1 : this.last;
+      for (let n = from; n <= to; n++) counts[u32[ix.at(n) + W_POINT]]++;
+      for (let p = 0; p < counts.length; p++) this.pointHeld[p] += counts[p];
+      this.chunkHeld.push(counts);
+    }
+  }
+
+  /** Counts a new frame at `pointId` (only once heldByPoint has been asked for). */
+  private countPoint(pointId: number): void {
+    const held = this.pointHeld!;
+    held[pointId] = (held[pointId] ?? 0) + 1;
+    let counts = this.chunkHeld[this.chunkHeld.length - 1];
+    if (pointId >= counts.length) {
+      const grown = new Int32Array(this.pointList.length);
+      grown.set(counts);
+      counts = this.chunkHeld[this.chunkHeld.length - 1] = grown;
+    }
+    counts[pointId]++;
   }
 
   get points(): readonly CapturePoint[] {
@@ -385,7 +425,7 @@ export class CaptureStore {
     u32[s + W_PATCH] = patchAt;
     u32[s + W_CODES] = verdict | (direction << 8);
     u32[s + W_SOURCE] = sourceBack;
-    this.heldAt[pointId]++;
+    if (this.pointHeld !== null) this.countPoint(pointId);
     this.last = n;
     return n;
   }
@@ -394,6 +434,8 @@ export class CaptureStore {
   clear(): void {
     this.chunks = [];
     this.chunkFirst = [];
+    this.pointHeld = null; // counted again when next asked
+    this.chunkHeld = [];
     this.firstChunkSeq = 0;
     this.current = EMPTY;
     this.used = 0;
@@ -403,7 +445,6 @@ export class CaptureStore {
     this.last = 0;
     this.first = 1;
     this.joinSources.fill(0); // numbering restarts: no join is of a frame to come
-    this.heldAt.fill(0);
     this.gen++;
   }
 
@@ -607,6 +648,7 @@ export class CaptureStore {
     } else chunk = new Uint8Array(size);
     this.chunks.push(chunk);
     this.chunkFirst.push(this.last + 1);
+    if (this.pointHeld !== null) this.chunkHeld.push(new Int32Array(this.pointList.length));
     this.chunkBytes += size;
     this.current = chunk;
     this.used = 0;
@@ -625,8 +667,10 @@ export class CaptureStore {
   /** Drops the oldest chunk and every frame whose bytes it holds; returns the chunk for reuse. */
   private evictOldest(): Uint8Array {
     const end = this.chunks.length > 1 ? this.chunkFirst[1] - 1 : this.last;
-    const ix = this.index;
-    for (let n = this.first; n <= end; n++) this.heldAt[ix.u32[ix.at(n) + W_POINT]]--;
+    if (this.pointHeld !== null) {
+      const gone = this.chunkHeld.shift()!;
+      for (let p = 0; p < gone.length; p++) this.pointHeld[p] -= gone[p];
+    }
     this.first = end + 1;
     const chunk = this.chunks.shift()!;
     this.chunkFirst.shift();
